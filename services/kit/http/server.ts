@@ -1,0 +1,46 @@
+/**
+ * Listening and graceful closing of the HTTP server: stop accepting, let in-flight requests finish,
+ * then cut what is left when the deadline passes.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+
+/** A listening server and how to close it. */
+export interface HttpServer {
+  readonly server: Server;
+  /** The bound port (useful with port 0). */
+  readonly port: number;
+  /** Stops accepting, waits for in-flight requests up to `timeoutMs`, then closes the rest. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/** Starts listening on `port` (0 picks a free one). */
+export async function listen(app: Express, port: number, host = '0.0.0.0'): Promise<HttpServer> {
+  const server = createServer(app);
+  // Keep-alive longer than typical load balancer idle timeouts, so the LB closes first.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+  return {
+    server,
+    port: bound,
+    close: (timeoutMs = 10_000) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        // Idle keep-alive sockets would otherwise hold close() open until they time out.
+        server.closeIdleConnections();
+      }),
+  };
+}
