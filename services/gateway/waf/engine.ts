@@ -1,0 +1,90 @@
+/**
+ * The WAF engine: normalizes a request's targets, runs the signature rules and the whole-request
+ * checks allowed by the policy's paranoia level, and turns matches into a verdict. Every verdict
+ * with matches is logged (rule ids, families, locations and the correlation id — never the payload)
+ * and counted per rule.
+ */
+import { makeViews } from './decode.ts';
+import type { WafPolicy } from './policy.ts';
+import { protocolMatches } from './protocol.ts';
+import { LFI_RULES } from './rules/lfi.ts';
+import { RCE_RULES } from './rules/rce.ts';
+import { RFI_RULES } from './rules/rfi.ts';
+import { SQLI_RULES } from './rules/sqli.ts';
+import { XSS_RULES } from './rules/xss.ts';
+import { patternRule } from './rules/rule.ts';
+import { headerValue, requestTargets } from './targets.ts';
+import type { PayloadRule, RuleContext, RuleMatch, Target, Views, WafRequest, WafVerdict } from './types.ts';
+
+/** Extra payload rules for protocol abuse carried inside fields. */
+const PROTOCOL_PAYLOAD_RULES: readonly PayloadRule[] = [
+  patternRule('protocol-ldap-injection', 'protocol', 1, 'base',
+    /\)\s*\(\s*(?:[&|!]\s*(?:\(|\)|$)|[\w-]+\s*[~<>]?=)|\(\s*[&|]\s*\(\s*[\w-]+\s*=|^\s*\*\s*\)\s*\(/, ['arg']),
+  patternRule('protocol-crlf-in-name', 'protocol', 1, 'decoded', /[\r\n]/, ['arg-name']),
+];
+
+/** Every signature rule, in evaluation order. */
+export const ALL_PAYLOAD_RULES: readonly PayloadRule[] = [
+  ...SQLI_RULES, ...XSS_RULES, ...RCE_RULES, ...LFI_RULES, ...RFI_RULES, ...PROTOCOL_PAYLOAD_RULES,
+];
+
+/** Where the engine reports verdicts; pino loggers and prom-client counters fit. */
+export interface WafObserver {
+  /** Called once per request with matches. */
+  onMatches?(matches: readonly RuleMatch[], action: WafVerdict['action'], correlationId: string | undefined): void;
+}
+
+/** The WAF: a pure function of a request plus reporting. */
+export interface Waf {
+  readonly policy: WafPolicy;
+  inspect(req: WafRequest, correlationId?: string): WafVerdict;
+}
+
+const ALLOW: WafVerdict = Object.freeze({ action: 'allow', matches: Object.freeze([]) });
+
+function argLimitMatches(targets: readonly Target[], policy: WafPolicy): RuleMatch[] {
+  let args = 0;
+  for (const t of targets) {
+    if (t.kind === 'arg-name') {
+      args++;
+      if (t.value.length > policy.maxArgNameLength) {
+        return [{ ruleId: 'protocol-arg-name-too-long', family: 'protocol', location: t.location }];
+      }
+    } else if (t.kind === 'arg' && t.value.length > policy.maxArgValueLength && !t.location.startsWith('body:raw')) {
+      return [{ ruleId: 'protocol-arg-too-long', family: 'protocol', location: t.location }];
+    }
+  }
+  return args > policy.maxArgs ? [{ ruleId: 'protocol-too-many-args', family: 'protocol', location: 'args' }] : [];
+}
+
+/** Builds a WAF for a policy. */
+export function createWaf(policy: WafPolicy, observer: WafObserver = {}): Waf {
+  const rules = ALL_PAYLOAD_RULES.filter((r) => r.paranoia <= policy.paranoia && !policy.disabledRules.includes(r.id));
+  const ownHosts = policy.ownHosts.map((h) => h.toLowerCase());
+  return {
+    policy,
+    inspect(req, correlationId) {
+      const body = req.body === undefined ? '' : typeof req.body === 'string' ? req.body : req.body.toString('utf8');
+      const matches = protocolMatches(req, policy, body);
+      const targets = requestTargets(req);
+      matches.push(...argLimitMatches(targets, policy));
+      const host = (headerValue(req, 'host') ?? '').toLowerCase();
+      const ctx: RuleContext = { ownHosts: host === '' ? ownHosts : [...ownHosts, host] };
+      const views: Views[] = targets.map((t) => makeViews(t.value));
+      for (const rule of rules) {
+        for (let i = 0; i < targets.length; i++) {
+          const target = targets[i] as Target;
+          if (target.value === '' || !rule.targets.includes(target.kind)) continue;
+          if (rule.test(views[i] as Views, target, ctx)) {
+            matches.push({ ruleId: rule.id, family: rule.family, location: target.location });
+            break;
+          }
+        }
+      }
+      if (matches.length === 0) return ALLOW;
+      const action = policy.mode === 'block' ? 'block' : 'detect';
+      observer.onMatches?.(matches, action, correlationId);
+      return { action, matches };
+    },
+  };
+}

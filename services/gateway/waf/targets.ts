@@ -1,0 +1,77 @@
+/**
+ * Turns a request into the list of strings rules inspect: path, query fields, cookies, the headers
+ * that carry free text, and the body's fields.
+ */
+import { bodyTargets, parseUrlEncoded } from './body.ts';
+import { percentDecode } from './decode.ts';
+import type { Target, WafRequest } from './types.ts';
+
+// Headers with a fixed grammar that the protocol rules check; inspecting them for injections would
+// only add false positives (Accept lists, language ranges, encodings).
+const STRUCTURED_HEADERS = new Set([
+  'host', 'accept', 'accept-encoding', 'accept-language', 'accept-charset', 'connection', 'content-length',
+  'content-type', 'keep-alive', 'proxy-connection', 'cache-control', 'pragma', 'upgrade-insecure-requests',
+  'if-none-match', 'if-modified-since', 'te', 'transfer-encoding', 'range', 'origin', 'dnt', 'priority',
+  'x-correlation-id', 'x-request-id', 'traceparent', 'tracestate', 'x-forwarded-for', 'x-forwarded-proto',
+  'x-forwarded-host', 'x-forwarded-port', 'x-real-ip', 'forwarded', 'idempotency-key', 'cookie',
+]);
+const FILENAME_HEADERS = new Set(['x-filename', 'x_filename', 'x-file-name']);
+
+/** First value of a header (case-insensitive), or undefined. */
+export function headerValue(req: WafRequest, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (key.toLowerCase() !== wanted || value === undefined) continue;
+    return typeof value === 'string' ? value : value[0];
+  }
+  return undefined;
+}
+
+/** Every value of a header (a repeated header yields several). */
+export function headerValues(req: WafRequest, name: string): string[] {
+  const wanted = name.toLowerCase();
+  const values: string[] = [];
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (key.toLowerCase() !== wanted || value === undefined) continue;
+    if (typeof value === 'string') values.push(value);
+    else values.push(...value);
+  }
+  return values;
+}
+
+/** Splits a request target into path and query (a fragment, which clients must not send, stays in the query). */
+export function splitUrl(url: string): { path: string; query: string } {
+  const q = url.indexOf('?');
+  return q < 0 ? { path: url, query: '' } : { path: url.slice(0, q), query: url.slice(q + 1) };
+}
+
+function cookieTargets(header: string, out: Target[]): void {
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    const name = (eq < 0 ? pair : pair.slice(0, eq)).trim();
+    const location = `cookie:${name.slice(0, 64)}`;
+    out.push({ kind: 'arg-name', location, value: name });
+    if (eq >= 0) out.push({ kind: 'arg', location, value: pair.slice(eq + 1).trim() });
+  }
+}
+
+/** All inspection targets of a request. */
+export function requestTargets(req: WafRequest): Target[] {
+  const out: Target[] = [];
+  const { path, query } = splitUrl(req.url);
+  out.push({ kind: 'path', location: 'path', value: percentDecode(path) });
+  parseUrlEncoded(query, 'query', out);
+  for (const [key, raw] of Object.entries(req.headers)) {
+    if (raw === undefined) continue;
+    const name = key.toLowerCase();
+    const values = typeof raw === 'string' ? [raw] : raw;
+    for (const value of values) {
+      if (name === 'cookie') cookieTargets(value, out);
+      else if (FILENAME_HEADERS.has(name)) out.push({ kind: 'filename', location: `header:${name}`, value });
+      else if (!STRUCTURED_HEADERS.has(name)) out.push({ kind: 'header', location: `header:${name}`, value });
+    }
+  }
+  const body = req.body === undefined ? '' : typeof req.body === 'string' ? req.body : req.body.toString('utf8');
+  bodyTargets(body, headerValue(req, 'content-type') ?? '', out);
+  return out;
+}
