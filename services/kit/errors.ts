@@ -60,7 +60,7 @@ export function defineErrors<T extends Record<string, ErrorSpec>>(catalogue: T):
 export const kitErrors = defineErrors({
   bad_request: { status: 400, title: 'Bad request' },
   malformed_json: { status: 400, title: 'Malformed JSON body' },
-  validation_failed: { status: 422, title: 'Request validation failed' },
+  validation_failed: { status: 400, title: 'Request validation failed' },
   unauthorized: { status: 401, title: 'Authentication required' },
   forbidden: { status: 403, title: 'Not allowed' },
   not_found: { status: 404, title: 'Not found' },

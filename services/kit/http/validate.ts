@@ -1,5 +1,5 @@
 /**
- * Request validation with zod: a bad request is a 422 problem listing each issue by path.
+ * Request validation with zod: a bad request is a 400 problem listing each issue by path.
  */
 import type { Request, Response, NextFunction, RequestHandler } from 'express';
 import type { z } from 'zod';
@@ -31,7 +31,7 @@ export function validationError(where: string, error: z.ZodError): AppError {
   return kitErrors.validation_failed(detail, { errors });
 }
 
-/** Parses `value` with `schema` or throws a 422 problem. */
+/** Parses `value` with `schema` or throws a 400 problem. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, where = 'body'): z.infer<S> {
   const result = schema.safeParse(value);
   if (!result.success) throw validationError(where, result.error);

@@ -85,9 +85,9 @@ describe('kit app factory', () => {
     assert.equal(((await res.json()) as { code: string }).code, 'not_found');
   });
 
-  it('validates bodies: 422 with the issues, 201 when valid', async () => {
+  it('validates bodies: 400 with the issues, 201 when valid', async () => {
     const bad = await fetch(`${base}/widgets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"x"}' });
-    assert.equal(bad.status, 422);
+    assert.equal(bad.status, 400);
     const problem = (await bad.json()) as { errors: { path: string }[] };
     assert.deepEqual(problem.errors.map((e) => e.path).sort(), ['count', 'name']);
     const good = await fetch(`${base}/widgets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"xy","count":2}' });
