@@ -37,3 +37,34 @@ export {
   type EventData,
   type EventDefinition,
 } from './events/catalog.ts';
+export { EventBus, type EventBusOptions, type SubscriptionOptions } from './events/bus.ts';
+export {
+  createEvent,
+  toWire,
+  fromWire,
+  topicOf,
+  InvalidEventError,
+  type Catalog,
+  type CloudEvent,
+  type DataOf,
+  type NewEvent,
+  type WireRecord,
+} from './events/envelope.ts';
+export { Outbox, eventMigrations } from './events/outbox.ts';
+export { OutboxRelay, type RelayOptions } from './events/relay.ts';
+export {
+  EventConsumer,
+  UnprocessableEventError,
+  type EventHandler,
+  type Handlers,
+  type HandlerContext,
+  type RetryPolicy,
+  type ConsumerOptions,
+} from './events/consumer.ts';
+export { H as EVENT_HEADERS } from './events/headers.ts';
+export { replayDeadLetters, replayGroup } from './events/replay.ts';
+export { createMemoryTransport, type MemoryTransportOptions } from './events/memory-transport.ts';
+export { createKafkaTransport, type KafkaTransportOptions } from './events/kafka/kafka-transport.ts';
+export { ensureTopics, topicsFor, type EnsureTopicsOptions, type GroupTopics } from './events/kafka/ensure-topics.ts';
+export { openTransport } from './events/open-transport.ts';
+export type { Transport, DeliveredRecord, DeliveryControl, Subscription, SubscribeOptions, TopicSpec, LagReport } from './events/transport.ts';

@@ -17,6 +17,11 @@ import { migrate, readMigrations, type Migration } from './db/migrate.ts';
 import type { Cache } from './cache/cache.ts';
 import { openCache, openDb } from './stores.ts';
 import { createAuth, type Auth } from './auth/jwt.ts';
+import { catalog } from './events/catalog.ts';
+import { EventBus } from './events/bus.ts';
+import { eventMigrations } from './events/outbox.ts';
+import type { Transport } from './events/transport.ts';
+import { openTransport } from './events/open-transport.ts';
 
 /** Options of {@link createService}. */
 export interface ServiceOptions {
@@ -36,6 +41,10 @@ export interface ServiceOptions {
   readonly extraBodyTypes?: readonly string[];
   /** Logger to use; @default a pino logger named after the service */
   readonly log?: Logger;
+  /** Use this transport (the shared in-process bus under `npm start`); else Kafka when KAFKA_BROKERS, else a private in-process bus. */
+  readonly transport?: Transport;
+  /** Relay settings; `false` runs no outbox relay in this process. */
+  readonly relay?: { readonly batchSize?: number; readonly pollMs?: number } | false;
 }
 
 /** A service built on the kit. */
@@ -52,6 +61,8 @@ export interface Service {
   readonly cache: Cache | undefined;
   /** Present when `auth` was asked for. */
   readonly auth: Auth | undefined;
+  /** Publish with `events.publish(tx, ...)`, consume with `events.subscribe(group, handlers)`. See docs/events.md. */
+  readonly events: EventBus<typeof catalog>;
   readonly lifecycle: Lifecycle;
   /** Adds the 404 and error handlers, starts listening (PORT), and wires SIGTERM. */
   start(options?: { port?: number; handleSignals?: boolean }): Promise<HttpServer>;
@@ -71,7 +82,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const db = options.db ?? (await openDb(config, schemaFor(name), log));
   if (!options.db) lifecycle.onClose('db', () => db.close());
   health.addCheck('db', () => db.ping());
-  const kitMigrations: Migration[] = [];
+  const kitMigrations: Migration[] = [...eventMigrations];
   const own = options.migrations ? await readMigrations(options.migrations) : [];
   const applied = await migrate(db, [...kitMigrations, ...own]);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
@@ -97,6 +108,19 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     auth = options.auth;
   }
 
+  const transport = options.transport ?? (await openTransport(config, name, log));
+  if (!options.transport) lifecycle.onClose('event transport', () => transport.close());
+  const events = new EventBus({
+    catalog,
+    service: name,
+    db,
+    transport,
+    log,
+    registry: metrics.registry,
+    health,
+    relay: options.relay ?? { pollMs: config.OUTBOX_POLL_MS },
+  });
+
   const app = createApp({
     log,
     metrics,
@@ -116,9 +140,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     db,
     cache,
     auth,
+    events,
     lifecycle,
     async start(startOptions = {}) {
       finishApp(app, log);
+      await events.start();
+      lifecycle.onClose('events', () => events.stop());
       server = await listen(app, startOptions.port ?? config.PORT, config.HOST);
       const s = server;
       // Registered last, so it runs first: stop taking requests before closing what they use.

@@ -31,7 +31,7 @@ export interface EventDefinition<S extends z.ZodType = z.ZodType> {
   /** Schema of the event's data (the Kafka value). */
   readonly schema: S;
   /** Partition key: the aggregate id taken from the data. */
-  readonly key: (data: z.infer<S>) => string;
+  key(data: z.infer<S>): string;
 }
 
 function define<S extends z.ZodType>(topic: string, schema: S, key: (data: z.infer<S>) => string): EventDefinition<S> {

@@ -1,0 +1,181 @@
+/**
+ * The in-process transport, the embedded default of `npm start`: partitioned append-only logs,
+ * committed offsets per consumer group, one in-order worker per group and partition. A handler
+ * that throws gets the same record again after a back-off, like a Kafka consumer that did not
+ * commit. One instance is shared by every service of the process.
+ */
+import type { WireRecord } from './envelope.ts';
+import type { DeliveredRecord, LagReport, SubscribeOptions, Subscription, TopicSpec, Transport } from './transport.ts';
+
+const DEFAULT_PARTITIONS = 3;
+const REDELIVERY_BACKOFF_MS = [100, 500, 2_000, 5_000];
+
+interface Partition {
+  readonly records: DeliveredRecord[];
+  waiters: (() => void)[];
+}
+
+/** FNV-1a: a stable key → partition mapping (Kafka's murmur2 is not needed in process). */
+function partitionOf(key: string, count: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % count;
+}
+
+/** Options of {@link createMemoryTransport}. */
+export interface MemoryTransportOptions {
+  /** Partitions of auto-created topics. @default 3 */
+  readonly partitions?: number;
+  /** Receives handler errors the transport redelivers after (the consumer normally catches all). */
+  readonly onError?: (err: unknown, record: DeliveredRecord) => void;
+}
+
+/** Creates an in-process transport. */
+export function createMemoryTransport(options: MemoryTransportOptions = {}): Transport {
+  const topics = new Map<string, Partition[]>();
+  const committed = new Map<string, number>();
+  const owners = new Map<string, string>(); // `${group}|${topic}` → subscription id
+  const listeners = new Set<(topic: string) => void>();
+  const subscriptions = new Set<Subscription>();
+  let nextSubscription = 0;
+
+  const ensure = (topic: string, partitions = options.partitions ?? DEFAULT_PARTITIONS): Partition[] => {
+    let parts = topics.get(topic);
+    if (!parts) {
+      parts = Array.from({ length: partitions }, () => ({ records: [], waiters: [] }));
+      topics.set(topic, parts);
+      for (const l of listeners) l(topic);
+    }
+    return parts;
+  };
+  const offsetKey = (group: string, topic: string, partition: number) => `${group}|${topic}|${partition}`;
+  const wake = (p: Partition) => {
+    const waiters = p.waiters;
+    p.waiters = [];
+    for (const w of waiters) w();
+  };
+
+  return {
+    kind: 'memory',
+
+    async send(records: readonly WireRecord[]) {
+      for (const r of records) {
+        const parts = ensure(r.topic);
+        const partition = partitionOf(r.key, parts.length);
+        const p = parts[partition] as Partition;
+        p.records.push({ ...r, headers: { ...r.headers }, partition, offset: String(p.records.length) });
+        wake(p);
+      }
+    },
+
+    async subscribe(opts: SubscribeOptions): Promise<Subscription> {
+      const id = `s${nextSubscription++}`;
+      for (const t of opts.topics) {
+        const owner = owners.get(`${opts.group}|${t}`);
+        if (owner) throw new Error(`group ${opts.group} already consumes ${t} in this process`);
+      }
+      for (const t of opts.topics) owners.set(`${opts.group}|${t}`, id);
+      let stopping = false;
+      const loops: Promise<void>[] = [];
+      const sleepers = new Set<() => void>();
+      const sleep = (ms: number) =>
+        new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            sleepers.delete(done);
+            resolve();
+          };
+          const timer = setTimeout(done, ms);
+          sleepers.add(done);
+        });
+      const control = { heartbeat: async () => {}, get stopping() { return stopping; } };
+
+      const run = async (topic: string, index: number, p: Partition) => {
+        const key = offsetKey(opts.group, topic, index);
+        let failures = 0;
+        while (!stopping) {
+          const offset = committed.get(key) ?? 0;
+          const record = p.records[offset];
+          if (!record) {
+            await new Promise<void>((resolve) => p.waiters.push(resolve));
+            continue;
+          }
+          try {
+            await opts.handler(record, control);
+            committed.set(key, offset + 1);
+            failures = 0;
+          } catch (err) {
+            options.onError?.(err, record);
+            await sleep(REDELIVERY_BACKOFF_MS[Math.min(failures, REDELIVERY_BACKOFF_MS.length - 1)] as number);
+            failures++;
+          }
+        }
+      };
+      const start = (topic: string) => {
+        if (!opts.topics.includes(topic)) return;
+        (topics.get(topic) ?? []).forEach((p, i) => loops.push(run(topic, i, p)));
+      };
+      for (const t of opts.topics) {
+        if (topics.has(t)) start(t);
+      }
+      // Topics created later (first publish) get workers then.
+      const listener = (t: string) => start(t);
+      listeners.add(listener);
+      opts.onStateChange?.('running');
+
+      const subscription: Subscription = {
+        async stop() {
+          if (stopping) return;
+          stopping = true;
+          subscriptions.delete(subscription);
+          listeners.delete(listener);
+          for (const t of opts.topics) {
+            for (const p of topics.get(t) ?? []) wake(p);
+            owners.delete(`${opts.group}|${t}`);
+          }
+          for (const s of [...sleepers]) s();
+          await Promise.all(loops);
+        },
+      };
+      subscriptions.add(subscription);
+      return subscription;
+    },
+
+    async drain(group, drainTopics, handler) {
+      let handled = 0;
+      for (const t of drainTopics) {
+        const parts = topics.get(t) ?? [];
+        for (const [i, p] of parts.entries()) {
+          const key = offsetKey(group, t, i);
+          const end = p.records.length;
+          for (let offset = committed.get(key) ?? 0; offset < end; offset++) {
+            await handler(p.records[offset] as DeliveredRecord);
+            committed.set(key, offset + 1);
+            handled++;
+          }
+        }
+      }
+      return handled;
+    },
+
+    async ensureTopics(specs: readonly TopicSpec[]) {
+      for (const s of specs) ensure(s.topic, s.partitions);
+    },
+
+    async lag(group, lagTopics): Promise<LagReport[]> {
+      return lagTopics.map((t) => ({
+        group,
+        topic: t,
+        lag: (topics.get(t) ?? []).reduce((sum, p, i) => sum + p.records.length - (committed.get(offsetKey(group, t, i)) ?? 0), 0),
+      }));
+    },
+
+    async close() {
+      await Promise.all([...subscriptions].map((s) => s.stop()));
+      listeners.clear();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Helpers of the kit's integration suites: unique names, a test event catalog, waiting.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Writable } from 'node:stream';
+import { z } from 'zod';
+import { createLogger, type EventDefinition, type Logger } from '../../../services/kit/index.ts';
+
+let n = 0;
+/** A name unique across processes and runs, usable as topic part, group and schema. */
+export function unique(prefix: string): string {
+  n += 1;
+  return `${prefix}_${process.pid}_${Date.now().toString(36)}_${n}`;
+}
+
+/** A catalog of two test events on topics unique to `prefix`. */
+export function testCatalog(prefix: string) {
+  const thing = z.object({ thingId: z.string().min(1), seq: z.number().int().nonnegative(), poison: z.boolean().optional() });
+  return {
+    'thing.happened': { topic: `${prefix}.things`, schema: thing, key: (d: z.infer<typeof thing>) => d.thingId },
+    'thing.noted': {
+      topic: `${prefix}.notes`,
+      schema: z.object({ thingId: z.string().min(1), note: z.string() }),
+      key: (d: { thingId: string }) => d.thingId,
+    },
+  } satisfies Record<string, EventDefinition>;
+}
+export type TestCatalog = ReturnType<typeof testCatalog>;
+
+/** Polls `check` until it returns true, or fails after `timeoutMs` with `what`. */
+export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000, everyMs = 50): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+/** A logger that keeps lines in memory (and prints nothing). */
+export function memoryLogger(name: string): { log: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
+      cb();
+    },
+  });
+  return { log: createLogger({ name, destination: sink, level: 'debug' }), lines };
+}
