@@ -17,7 +17,14 @@ export interface HttpServer {
 
 /** Starts listening on `port` (0 picks a free one). */
 export async function listen(app: Express, port: number, host = '0.0.0.0'): Promise<HttpServer> {
-  const server = createServer(app);
+  let closing = false;
+  const server = createServer();
+  // While closing, tell keep-alive clients not to reuse the connection of an answer in flight
+  // (registered before the app, so it runs before any handler writes headers).
+  server.on('request', (_req, res) => {
+    if (closing) res.setHeader('connection', 'close');
+  });
+  server.on('request', app);
   // Keep-alive longer than typical load balancer idle timeouts, so the LB closes first.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -34,12 +41,16 @@ export async function listen(app: Express, port: number, host = '0.0.0.0'): Prom
     port: bound,
     close: (timeoutMs = 10_000) =>
       new Promise<void>((resolve) => {
+        closing = true;
         const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
+        // A keep-alive socket that becomes idle after its last answer would hold close() open
+        // until its timeout: close idle sockets as they appear.
+        const sweeper = setInterval(() => server.closeIdleConnections(), 100);
         server.close(() => {
           clearTimeout(timer);
+          clearInterval(sweeper);
           resolve();
         });
-        // Idle keep-alive sockets would otherwise hold close() open until they time out.
         server.closeIdleConnections();
       }),
   };
