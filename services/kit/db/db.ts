@@ -15,7 +15,21 @@ export interface Queryable {
 }
 
 /** A transaction handle, valid only inside the `tx` callback. */
-export type Tx = Queryable;
+export interface Tx extends Queryable {
+  /** Runs `fn` after the transaction committed (not after a rollback); errors in `fn` are ignored. */
+  onCommit(fn: () => void): void;
+}
+
+/** Runs after-commit callbacks; one failing callback does not stop the others. */
+export function runCommitHooks(hooks: readonly (() => void)[]): void {
+  for (const hook of hooks) {
+    try {
+      hook();
+    } catch {
+      // The transaction is committed; a hook (e.g. waking the relay) failing must not undo that.
+    }
+  }
+}
 
 /** The store of one service. */
 export interface Db extends Queryable {

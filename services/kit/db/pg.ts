@@ -2,8 +2,8 @@
  * The store on PostgreSQL through a `pg` pool.
  */
 import pg from 'pg';
-import type { Db, QueryResult, Tx } from './db.ts';
-import { checkSchemaName } from './db.ts';
+import type { Db, Queryable, QueryResult, Tx } from './db.ts';
+import { checkSchemaName, runCommitHooks } from './db.ts';
 
 /** Options of {@link createPgDb}. */
 export interface PgDbOptions {
@@ -31,7 +31,7 @@ export async function createPgDb(options: PgDbOptions): Promise<Db> {
   pool.on('error', (err) => options.onError?.(err));
   await pool.query(`create schema if not exists ${schema}`);
 
-  const wrap = (client: pg.Pool | pg.PoolClient): Tx => ({
+  const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
     async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       const r = await client.query(sql, params as unknown[] | undefined);
       return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
@@ -46,10 +46,12 @@ export async function createPgDb(options: PgDbOptions): Promise<Db> {
     async tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;
+      const hooks: (() => void)[] = [];
       try {
         await client.query('begin');
-        const result = await fn(wrap(client));
+        const result = await fn({ ...wrap(client), onCommit: (hook) => hooks.push(hook) });
         await client.query('commit');
+        runCommitHooks(hooks);
         return result;
       } catch (err) {
         try {

@@ -3,8 +3,8 @@
  * PGlite is one connection: transactions are serialized by PGlite itself.
  */
 import { PGlite } from '@electric-sql/pglite';
-import type { Db, QueryResult, Tx } from './db.ts';
-import { checkSchemaName } from './db.ts';
+import type { Db, Queryable, QueryResult, Tx } from './db.ts';
+import { checkSchemaName, runCommitHooks } from './db.ts';
 
 // PGlite reports `rowCount` like pg (rows of a SELECT, rows changed otherwise), though its types omit it.
 function countOf(result: { affectedRows?: number } | undefined, fallback: number): number {
@@ -31,7 +31,7 @@ export async function createPgliteDb(options: PgliteDbOptions): Promise<Db> {
   if (owned) await db.exec(`set search_path to ${schema},public`);
   const searchPath = `set local search_path to ${schema},public`;
 
-  const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Tx => ({
+  const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
     async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       if (params === undefined || params.length === 0) {
         // Without parameters use the simple protocol, which (like pg) accepts several statements.
@@ -45,11 +45,15 @@ export async function createPgliteDb(options: PgliteDbOptions): Promise<Db> {
     },
   });
 
-  const tx = <T>(fn: (t: Tx) => Promise<T>): Promise<T> =>
-    db.transaction(async (t) => {
+  const tx = async <T>(fn: (t: Tx) => Promise<T>): Promise<T> => {
+    const hooks: (() => void)[] = [];
+    const result = await db.transaction(async (t) => {
       if (!owned) await t.query(searchPath);
-      return fn(wrap(t));
+      return fn({ ...wrap(t), onCommit: (hook) => hooks.push(hook) });
     });
+    runCommitHooks(hooks);
+    return result;
+  };
   const direct = wrap(db);
 
   return {

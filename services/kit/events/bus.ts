@@ -53,10 +53,6 @@ export class EventBus<C extends Catalog> {
 
   constructor(private readonly options: EventBusOptions<C>) {
     this.outbox = new Outbox(options.catalog, `/vitrine/${options.service}`);
-    this.relay =
-      options.relay === false
-        ? undefined
-        : new OutboxRelay({ db: options.db, transport: options.transport, log: options.log, ...(options.relay ?? {}) });
     this.metrics = options.registry
       ? createEventMetrics(options.registry, {
           lag: () => this.lag(),
@@ -64,10 +60,23 @@ export class EventBus<C extends Catalog> {
           outboxAge: () => this.relay?.oldestUnsentAgeSeconds() ?? Promise.resolve(0),
         })
       : undefined;
+    const relayed = this.metrics?.relayed;
+    this.relay =
+      options.relay === false
+        ? undefined
+        : new OutboxRelay({
+            db: options.db,
+            transport: options.transport,
+            log: options.log,
+            ...(options.relay ?? {}),
+            ...(relayed ? { onSent: (n: number) => relayed.inc(n) } : {}),
+          });
   }
 
   /** Writes an event into the outbox inside `tx`; it is sent after commit. */
   publish<T extends keyof C & string>(tx: Tx, event: NewEvent<C, T>): Promise<CloudEvent<DataOf<C, T>, T>> {
+    // Wake the relay as soon as the row is visible, instead of at its next poll.
+    tx.onCommit(() => this.relay?.wake());
     return this.outbox.publish(tx, event);
   }
 
@@ -85,6 +94,7 @@ export class EventBus<C extends Catalog> {
       transport: this.options.transport,
       log: this.options.log,
       outbox: this.outbox,
+      onPublished: () => this.relay?.wake(),
       ...(options.retry ? { retry: options.retry } : {}),
       ...(this.metrics ? { metrics: this.metrics } : {}),
     });

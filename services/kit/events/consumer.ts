@@ -70,6 +70,8 @@ export interface ConsumerOptions<C extends Catalog> {
   readonly transport: Transport;
   readonly log: Logger;
   readonly outbox?: Outbox<C>;
+  /** Called after a handler's transaction that published events committed (wakes the relay). */
+  readonly onPublished?: () => void;
   readonly retry?: RetryPolicy;
   readonly metrics?: EventMetrics;
 }
@@ -158,6 +160,8 @@ export class EventConsumer<C extends Catalog> {
           retries,
           publish: (next) => {
             if (!outbox) throw new Error(`group ${group} has no outbox to publish with`);
+            const wake = this.options.onPublished;
+            if (wake) tx.onCommit(wake);
             return outbox.publish(tx, { causationId: event.id, correlationId: event.correlationId, ...next });
           },
         });

@@ -23,6 +23,8 @@ export interface RelayOptions {
   readonly pollMs?: number;
   /** Sent rows older than this are deleted. @default 24 h */
   readonly retentionMs?: number;
+  /** Called with the size of each batch sent (metrics). */
+  readonly onSent?: (count: number) => void;
 }
 
 interface OutboxRow {
@@ -41,6 +43,8 @@ export class OutboxRelay {
   private running = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
+  // Set by wake() while a batch is in flight, so the loop does not sleep over a fresh commit.
+  private woken = false;
   private lastCleanup = 0;
   private readonly batchSize: number;
   private readonly pollMs: number;
@@ -70,6 +74,7 @@ export class OutboxRelay {
       }));
       await transport.send(records);
       await tx.query('update outbox set sent_at = now() where id = any($1::bigint[])', [rows.rows.map((r) => r.id)]);
+      tx.onCommit(() => this.options.onSent?.(rows.rows.length));
       return rows.rows.length;
     });
   }
@@ -94,6 +99,7 @@ export class OutboxRelay {
 
   /** Wakes the loop now (e.g. right after a commit) instead of at the next poll. */
   wake(): void {
+    this.woken = true;
     this.wakeUp?.();
   }
 
@@ -116,6 +122,7 @@ export class OutboxRelay {
     let failures = 0;
     while (this.running) {
       let sent = 0;
+      this.woken = false;
       try {
         sent = await this.sendBatch();
         failures = 0;
@@ -124,7 +131,10 @@ export class OutboxRelay {
         failures++;
         this.options.log.warn({ err, failures }, 'outbox relay batch failed; will retry');
       }
-      if (sent === this.batchSize && failures === 0) continue;
+      if (failures === 0 && (sent === this.batchSize || this.woken)) {
+        this.woken = false;
+        continue;
+      }
       const delay = failures > 0 ? Math.min(MAX_ERROR_BACKOFF_MS, this.pollMs * 2 ** failures) : this.pollMs;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);

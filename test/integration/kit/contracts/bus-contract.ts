@@ -95,6 +95,22 @@ export function busContract(label: string, setup: () => Promise<BusFixture>): vo
       assert.equal(unsent.rowCount, 0);
     });
 
+    it('wakes the relay on commit instead of waiting for its poll', async () => {
+      await bus.stop();
+      bus = new EventBus({ catalog, service: 'contract', db, transport: fx.transport, log, relay: { pollMs: 60_000 } });
+      const seen: number[] = [];
+      await bus.subscribe('g1', {
+        'thing.happened': async (event, ctx) => {
+          seen.push(event.data.seq);
+          if (event.data.seq === 1) await ctx.publish({ type: 'thing.happened', data: { thingId: 'w', seq: 2 } });
+        },
+      });
+      await bus.start();
+      await new Promise((r) => setTimeout(r, 100)); // the relay's first (empty) poll is over
+      await publish('w', 1);
+      await waitFor('the event and its follow-up, long before the next poll', () => seen.length === 2, 10_000);
+    });
+
     it('keeps per-key order and fans out to every group', async () => {
       const seen: Record<string, Record<string, number[]>> = { g1: {}, g2: {} };
       for (const g of ['g1', 'g2'] as const) {

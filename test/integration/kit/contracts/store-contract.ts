@@ -69,6 +69,27 @@ export function storeContract(label: string, open: DbFactory, dropSchema: (schem
       assert.equal(r.rows[0]?.n, 1);
     });
 
+    it('runs after-commit hooks only after a commit', async () => {
+      const ran: string[] = [];
+      await db.tx(async (tx) => {
+        tx.onCommit(() => ran.push('committed'));
+        assert.deepEqual(ran, [], 'not before the commit');
+      });
+      await assert.rejects(
+        db.tx(async (tx) => {
+          tx.onCommit(() => ran.push('rolled back'));
+          throw new Error('abort');
+        }),
+      );
+      await db.tx(async (tx) => {
+        tx.onCommit(() => {
+          throw new Error('a failing hook');
+        });
+        tx.onCommit(() => ran.push('second hook'));
+      });
+      assert.deepEqual(ran, ['committed', 'second hook']);
+    });
+
     it('round-trips jsonb, timestamptz and text[]', async () => {
       const r = await db.query<{ j: unknown; t: Date; a: string[] }>(
         'select $1::jsonb as j, $2::timestamptz as t, $3::text[] as a',
