@@ -6,5 +6,6 @@ import { pino, type Logger } from 'pino';
 
 /** A root logger; LOG_LEVEL picks the level (default info). */
 export function createLogger(name = 'vitrine-operator', level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({ name, level, base: { pid: process.pid } });
+  // `name` is left for log fields (object names); the process is named by `service`.
+  return pino({ level, base: { pid: process.pid, service: name } });
 }

@@ -96,7 +96,14 @@ export const shopGatewaySpecSchema = s
     routes: s.array(routeSchema, { maxItems: 128, listType: 'atomic' }).optional(),
     redirects: s.array(redirectSchema, { maxItems: 64, listType: 'atomic' }).optional(),
     tls: s.object({ secretName: s.string({ pattern: DNS_LABEL_PATTERN, maxLength: 253 }) }).optional(),
-    loadBalancer: loadBalancerSchema.default({}),
+    // A default must pass the CEL rules as written (nested defaults are not applied to it first).
+    loadBalancer: loadBalancerSchema.default({
+      type: SHOP_GATEWAY_DEFAULTS.lbType,
+      shape: SHOP_GATEWAY_DEFAULTS.shape,
+      minBandwidthMbps: SHOP_GATEWAY_DEFAULTS.minBandwidthMbps,
+      maxBandwidthMbps: SHOP_GATEWAY_DEFAULTS.maxBandwidthMbps,
+      internal: SHOP_GATEWAY_DEFAULTS.internal,
+    }),
     waf: wafSchema.optional(),
     ociCompartmentId: OCID.optional().describe("Compartment of the WAF resources; the ShopPlatform's when absent."),
     deletionPolicy: s.enum(['Delete', 'Retain'] as const).default(SHOP_GATEWAY_DEFAULTS.deletionPolicy),
