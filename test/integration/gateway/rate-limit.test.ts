@@ -1,0 +1,136 @@
+/**
+ * Rate limits through the whole gateway on the real Redis: one client at ten times its limit is
+ * throttled while another is served normally; per-user limits follow the token's subject; and the
+ * `whenUnavailable` setting decides what happens when Redis cannot be reached, both ways.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { Agent, request } from 'undici';
+import { createLogger } from '../../../services/kit/index.ts';
+import type { GatewayConfigInput } from '../../../services/gateway/config/schema.ts';
+import { createRedisRateLimiter } from '../../../services/gateway/edge/rate-limiter.ts';
+import { openLimiterRedis } from '../../../services/gateway/edge/redis-client.ts';
+import { createTokenVerifier } from '../../../services/gateway/edge/token-verifier.ts';
+import { redisUrl } from '../../support/engines.ts';
+import { AUDIENCE, ISSUER, startEchoUpstream, startGateway, startKeyServer, type EchoUpstream, type KeyServer } from './support.ts';
+
+const LIMIT = 20;
+const silent = createLogger({ name: 'rl-test', level: 'silent' });
+
+function config(upstream: EchoUpstream, extra: Partial<GatewayConfigInput> = {}): GatewayConfigInput {
+  return {
+    hosts: ['empresa.com.br'],
+    upstreams: { tracking: { url: upstream.url } },
+    routes: [{ pathPrefix: '/api/tracking', service: 'tracking' }],
+    trustedProxies: ['127.0.0.1'],
+    rateLimits: { perAddress: { limit: LIMIT, windowMs: 60_000 }, perUser: { limit: 5, windowMs: 60_000 }, whenUnavailable: 'open' },
+    ...extra,
+  };
+}
+
+describe('gateway rate limits (real Redis)', function () {
+  this.timeout(30_000);
+  let redis: Redis;
+  let upstream: EchoUpstream;
+  let keys: KeyServer;
+  const prefix = `test:gateway:rl:${randomUUID()}:`;
+  const agent = new Agent({ connections: 16 });
+
+  before(async () => {
+    redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+    upstream = await startEchoUpstream();
+    keys = await startKeyServer();
+  });
+  after(async () => {
+    const stale = await redis.keys(`${prefix}*`);
+    if (stale.length > 0) await redis.del(...stale);
+    redis.disconnect();
+    await Promise.all([upstream.close(), keys.close(), agent.close()]);
+  });
+
+  const get = async (base: string, headers: Record<string, string>) => {
+    const res = await request(`${base}/api/tracking/abc`, { headers: { host: 'empresa.com.br', 'user-agent': 'test', ...headers }, dispatcher: agent });
+    await res.body.dump();
+    return res;
+  };
+
+  it('throttles a client at ten times its limit while another client is served normally', async () => {
+    // GIVEN a gateway limiting each address to LIMIT requests per minute, counting in Redis
+    const gw = await startGateway(config(upstream), { limiter: createRedisRateLimiter(redis, prefix) });
+    try {
+      // WHEN client A sends 10 × LIMIT requests and client B its ordinary few, interleaved
+      const a = { ok: 0, limited: 0, retryAfter: new Set<string>() };
+      const b = { ok: 0, other: 0 };
+      for (let batch = 0; batch < 10; batch++) {
+        const burst = Array.from({ length: LIMIT }, () => get(gw.url, { 'x-forwarded-for': '198.51.100.1' }));
+        const normal = batch % 2 === 0 ? [get(gw.url, { 'x-forwarded-for': '198.51.100.2' })] : [];
+        const [aResults, bResults] = await Promise.all([Promise.all(burst), Promise.all(normal)]);
+        for (const r of aResults) {
+          if (r.statusCode === 200) a.ok++;
+          else if (r.statusCode === 429) {
+            a.limited++;
+            a.retryAfter.add(String(r.headers['retry-after']));
+            assert.match(String(r.headers['ratelimit']), /limit=20, remaining=0/);
+            assert.equal(r.headers['content-type'], 'application/problem+json');
+          }
+        }
+        for (const r of bResults) {
+          if (r.statusCode === 200) b.ok++;
+          else b.other++;
+        }
+      }
+      // THEN A gets its limit's worth and is refused the rest with Retry-After; B is never refused
+      assert.ok(a.ok >= LIMIT && a.ok <= LIMIT + 1, `client A served ${a.ok}, expected about ${LIMIT}`);
+      assert.equal(a.ok + a.limited, 10 * LIMIT);
+      assert.ok([...a.retryAfter].every((v) => Number(v) >= 1), 'Retry-After on every 429');
+      assert.deepEqual(b, { ok: 5, other: 0 });
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('limits signed-in users by subject, not by address', async () => {
+    const gw = await startGateway(config(upstream), {
+      limiter: createRedisRateLimiter(redis, prefix),
+      verifier: createTokenVerifier({ jwksUrl: keys.url, issuer: ISSUER, audience: AUDIENCE }),
+    });
+    try {
+      const greedy = await keys.sign(`user-${randomUUID()}`);
+      const calm = await keys.sign(`user-${randomUUID()}`);
+      const greedyResults = await Promise.all(Array.from({ length: 15 }, (_, i) =>
+        get(gw.url, { authorization: `Bearer ${greedy}`, 'x-forwarded-for': `203.0.113.${i + 1}` })));
+      const calmResults = await Promise.all(Array.from({ length: 5 }, () =>
+        get(gw.url, { authorization: `Bearer ${calm}`, 'x-forwarded-for': '203.0.113.200' })));
+      assert.equal(greedyResults.filter((r) => r.statusCode === 200).length, 5);
+      assert.equal(calmResults.filter((r) => r.statusCode === 200).length, 5);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  for (const mode of ['open', 'closed'] as const) {
+    it(`when Redis is unreachable, whenUnavailable=${mode} ${mode === 'open' ? 'serves' : 'refuses with 503'}`, async () => {
+      // GIVEN a limiter whose Redis does not answer (nothing listens on that port)
+      const dead = openLimiterRedis('redis://127.0.0.1:1', silent);
+      const gw = await startGateway(
+        config(upstream, { rateLimits: { perAddress: { limit: LIMIT, windowMs: 60_000 }, whenUnavailable: mode } }),
+        { limiter: createRedisRateLimiter(dead, prefix) },
+      );
+      try {
+        const res = await get(gw.url, { 'x-forwarded-for': '198.51.100.9' });
+        if (mode === 'open') {
+          assert.equal(res.statusCode, 200);
+          assert.equal(res.headers['ratelimit'], undefined);
+        } else {
+          assert.equal(res.statusCode, 503);
+          assert.equal(res.headers['content-type'], 'application/problem+json');
+          assert.equal(res.headers['retry-after'], '1');
+        }
+      } finally {
+        await gw.close();
+        dead.disconnect();
+      }
+    });
+  }
+});
