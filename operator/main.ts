@@ -1,7 +1,7 @@
 /**
  * The operator process: `npm run operator` runs it against KUBECONFIG (or in-cluster config).
  */
-import { loadOperatorConfig } from './config.ts';
+import { loadOperatorConfig } from './runtime/config.ts';
 import { registerControllers } from './controllers/index.ts';
 import { KubeClient, Manager, OperatorMetrics, createLogger, loadKubeConfig } from './runtime/index.ts';
 

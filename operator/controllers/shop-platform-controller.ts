@@ -23,7 +23,7 @@ import {
   type Request,
   type Result,
 } from '../runtime/index.ts';
-import { desiredTopics, unknownEvents } from './kafka-topics.ts';
+import { desiredTopics, unknownEvents } from '../render/kafka-topics.ts';
 
 /** Finalizer that guards topic deletion (only with deletionPolicy Delete). */
 export const TOPICS_FINALIZER = 'vitrine.dev/topics';
