@@ -1,0 +1,4 @@
+{{- define "vitrine-operator.labels" -}}
+app.kubernetes.io/name: vitrine-operator
+app.kubernetes.io/part-of: vitrine
+{{- end -}}
