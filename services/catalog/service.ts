@@ -2,7 +2,8 @@
  * The catalog service: products and prices, cached in Redis, invalidated by events.
  * `create` builds it without starting it; `seedDemoCatalog` loads the demo products.
  */
-import { createService, loadConfig, type Service, type ServiceOptions } from '../kit/index.ts';
+import { createService, isAppError, loadConfig, type Service, type ServiceOptions } from '../kit/index.ts';
+import type { Product } from './domain/product.ts';
 import { catalogConfigSchema, type CatalogConfig } from './config.ts';
 import { ProductCatalog } from './domain/catalog.ts';
 import { DEMO_PRODUCTS, seedProducts } from './domain/seed.ts';
@@ -52,4 +53,19 @@ export async function create(options: CatalogOptions = {}): Promise<CatalogServi
 /** Loads the ~12 demo products (BRL) into a built catalog; existing SKUs are kept. Returns how many were new. */
 export function seedDemoCatalog(svc: CatalogService): Promise<number> {
   return seedProducts(svc.catalog);
+}
+
+/**
+ * A product lookup for in-process neighbours (cart under `npm start`): the product, or null for an
+ * unknown SKU, without HTTP.
+ */
+export function productLookup(svc: CatalogService): (sku: string) => Promise<Product | null> {
+  return async (sku) => {
+    try {
+      return await svc.catalog.get(sku);
+    } catch (err) {
+      if (isAppError(err) && err.status === 404) return null;
+      throw err;
+    }
+  };
 }
