@@ -33,6 +33,8 @@ export interface SampleShopProps {
   readonly domain?: string;
   /** @default 'ghcr.io/vitrine/vitrine:0.1.0' */
   readonly image?: string;
+  /** Kafka bootstrap servers of the platform. @default ['kafka-bootstrap.kafka.svc:9092'] */
+  readonly kafkaBootstrapServers?: readonly string[];
 }
 
 /** The sample shop. */
@@ -49,7 +51,7 @@ export class SampleShop extends Chart {
     new ApiObject(this, 'platform', {
       apiVersion: group, kind: 'ShopPlatform', metadata: { name: 'shop', namespace },
       spec: {
-        kafka: { bootstrapServers: ['kafka-bootstrap.kafka.svc:9092'] },
+        kafka: { bootstrapServers: [...(props.kafkaBootstrapServers ?? ['kafka-bootstrap.kafka.svc:9092'])] },
         topics: { partitions: 6, replicationFactor: 3, retentionHours: 168, deletionPolicy: 'Retain' },
         postgres: { secretRef: { name: 'vitrine-postgres', key: 'DATABASE_URL' } },
         redis: { secretRef: { name: 'vitrine-redis', key: 'REDIS_URL' } },
