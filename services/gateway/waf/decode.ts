@@ -101,6 +101,8 @@ export function jsEscapeDecode(input: string): string {
  * Unicode NFKC (full-width and compatibility forms fold to ASCII), and null bytes dropped.
  */
 export function fullDecode(input: string): string {
+  // Fast path: printable ASCII without escape introducers decodes to itself.
+  if (/^[\x20-\x7e]*$/.test(input) && !/[%&]/.test(input)) return input;
   let s = percentDecodeRepeated(input);
   s = htmlEntityDecode(s);
   s = percentDecodeRepeated(s);
@@ -126,6 +128,7 @@ export function stripComments(input: string): string {
 
 /** Collapses all whitespace and vertical-tab/form-feed runs into one space. */
 export function collapseWhitespace(input: string): string {
+  if (!/\s\s|[^\S ]/.test(input)) return input;
   return input.replace(/[\s\v\f]+/g, ' ');
 }
 
@@ -160,18 +163,22 @@ export function makeViews(raw: string): Views {
       return (base ??= collapseWhitespace(views.decoded.toLowerCase()));
     },
     get noComments() {
-      return (noComments ??= collapseWhitespace(stripComments(views.decoded.toLowerCase())));
+      if (noComments === undefined) {
+        const lower = views.decoded.toLowerCase();
+        noComments = /\/\*|#|--|\*\//.test(lower) ? collapseWhitespace(stripComments(lower)) : views.base;
+      }
+      return noComments;
     },
     get jsDecoded() {
       // No NFKC here: `\xbc` must stay `¼` for the malformed-ASCII rule.
-      return (jsDecoded ??= collapseWhitespace(jsEscapeDecode(views.noComments).toLowerCase()));
+      return (jsDecoded ??= views.noComments.includes('\\') ? collapseWhitespace(jsEscapeDecode(views.noComments).toLowerCase()) : views.noComments);
     },
     get shell() {
-      return (shell ??= shellView(views.base.replace(/\$\{?ifs\}?/g, ' ')));
+      return (shell ??= /[$"'\\^]/.test(views.base) ? shellView(views.base) : views.base);
     },
     get compact() {
       // eslint-disable-next-line no-control-regex -- control characters are exactly what browsers skip here
-      return (compact ??= views.base.replace(/[\s\v\f\x00-\x1f]+/g, ''));
+      return (compact ??= /[\s\x00-\x1f]/.test(views.base) ? views.base.replace(/[\s\v\f\x00-\x1f]+/g, '') : views.base);
     },
   };
   return views;

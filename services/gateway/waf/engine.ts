@@ -12,7 +12,7 @@ import { RCE_RULES } from './rules/rce.ts';
 import { RFI_RULES } from './rules/rfi.ts';
 import { SQLI_RULES } from './rules/sqli.ts';
 import { XSS_RULES } from './rules/xss.ts';
-import { patternRule } from './rules/rule.ts';
+import { PLAIN_TOKEN, patternRule } from './rules/rule.ts';
 import { headerValue, requestTargets } from './targets.ts';
 import type { PayloadRule, RuleContext, RuleMatch, Target, Views, WafRequest, WafVerdict } from './types.ts';
 
@@ -71,10 +71,12 @@ export function createWaf(policy: WafPolicy, observer: WafObserver = {}): Waf {
       const host = (headerValue(req, 'host') ?? '').toLowerCase();
       const ctx: RuleContext = { ownHosts: host === '' ? ownHosts : [...ownHosts, host] };
       const views: Views[] = targets.map((t) => makeViews(t.value));
+      const plain = targets.map((t) => PLAIN_TOKEN.test(t.value));
       for (const rule of rules) {
         for (let i = 0; i < targets.length; i++) {
           const target = targets[i] as Target;
           if (target.value === '' || !rule.targets.includes(target.kind)) continue;
+          if (plain[i] === true && rule.matchesPlainTokens !== true) continue;
           if (rule.test(views[i] as Views, target, ctx)) {
             matches.push({ ruleId: rule.id, family: rule.family, location: target.location });
             break;

@@ -56,6 +56,11 @@ export interface PayloadRule {
   /** 1 = default (fewest false positives) … 3 = strict. */
   readonly paranoia: 1 | 2 | 3;
   readonly targets: readonly TargetKind[];
+  /**
+   * Whether the rule can match a plain token (letters, digits, `_ . ~ -` only, which no decoder
+   * changes). The engine skips the other rules for such values, the bulk of ordinary traffic.
+   */
+  readonly matchesPlainTokens?: boolean;
   /** Returns true when the (already normalized) views of one target show the attack. */
   readonly test: (views: Views, target: Target, ctx: RuleContext) => boolean;
 }

@@ -3,7 +3,7 @@
  * `%252e%252e%252f` counts) and names of files that hold secrets or system state.
  */
 import type { PayloadRule } from '../types.ts';
-import { patternRule, words } from './rule.ts';
+import { TEXT_TARGETS, patternRule, words } from './rule.ts';
 
 const SENSITIVE_FILES = words([
   '[\\\\/]etc[\\\\/](?:passwd|shadow|master\\.passwd|group|gshadow|hosts|issue|hostname|resolv\\.conf|crontab|' +
@@ -21,5 +21,5 @@ const SENSITIVE_FILES = words([
 /** LFI rules. */
 export const LFI_RULES: readonly PayloadRule[] = [
   patternRule('lfi-path-traversal', 'lfi', 1, 'base', /(?:^|[\\/=\s'"])\.{2,}[\\/;]|[\\/]\.{2,}(?:[\\/;]|$)/),
-  patternRule('lfi-sensitive-file', 'lfi', 1, 'base', new RegExp(SENSITIVE_FILES)),
+  patternRule('lfi-sensitive-file', 'lfi', 1, 'base', new RegExp(SENSITIVE_FILES), TEXT_TARGETS, true),
 ];

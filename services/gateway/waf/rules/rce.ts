@@ -5,7 +5,7 @@
  * Shell patterns run on the shell view, where `c'a't`, `c\at`, `ca$u\t` and `$IFS` are undone.
  */
 import type { PayloadRule } from '../types.ts';
-import { patternRule, words } from './rule.ts';
+import { TEXT_TARGETS, patternRule, words } from './rule.ts';
 
 // Commands that are not words of ordinary text: flagged wherever they stand after a separator or at the start.
 const DISTINCT = words([
@@ -45,7 +45,7 @@ export const RCE_RULES: readonly PayloadRule[] = [
   patternRule('rce-escaped-command', 'rce', 1, 'base',
     new RegExp(`(?:^|[;&|\`(])\\s*\\\\${ANY_COMMAND}${END}|\\$\\{?\\w+\\}?\\s+-[a-z]\\b`)),
   patternRule('rce-command-start', 'rce', 1, 'shell', new RegExp(
-    `(?:^|[&\\n\\r]|\\(\\s*\\)\\s*\\{[^}]*\\}\\s*;?)\\s*${PATH_PREFIX}(?:${DISTINCT}${END}|(?:${INTERP}|${WEAK})${END}${SHELL_ARG})`)),
+    `(?:^|[&\\n\\r]|\\(\\s*\\)\\s*\\{[^}]*\\}\\s*;?)\\s*${PATH_PREFIX}(?:${DISTINCT}${END}|(?:${INTERP}|${WEAK})${END}${SHELL_ARG})`), TEXT_TARGETS, true),
   patternRule('rce-binary-path', 'rce', 1, 'shell', /(?:^|[^\w.])\/?(?:usr\/(?:local\/)?)?s?bin\/[\w.-]+/),
   patternRule('rce-shell-syntax', 'rce', 1, 'base',
     /\$\(|\$\{|\$\[|[<>]\(\s*\w|`[^`]*[a-z][^`]*`|\(\s*\)\s*\{|<<<|\{[^{}\s]*,[^{}\s]*\}/),
@@ -58,13 +58,13 @@ export const RCE_RULES: readonly PayloadRule[] = [
     '(?:^|[;&|])\\s*(?:cmd|command)(?:\\.exe|\\.com)?\\s*/[ck]\\b')),
   patternRule('rce-mail-command', 'rce', 1, 'decoded',
     /[\r\n]\s*(?:mail\s+from\s*:|rcpt\s+to\s*:|ehlo\s|helo\s|vrfy\s|expn\s)|[\r\n]\s*[a-z]*\d+\s+(?:append|authenticate|status|uid|select|examine|login|fetch|store|list|lsub|copy|logout|capability|noop|create|delete|rename|subscribe|search|starttls)\b/i),
-  patternRule('rce-tilde-expansion', 'rce', 2, 'base', /^\s*~[+-]?\d+\s*$/, ['arg']),
+  patternRule('rce-tilde-expansion', 'rce', 2, 'base', /^\s*~[+-]?\d+\s*$/, ['arg'], true),
   patternRule('rce-restricted-filename', 'rce', 1, 'compact',
     /\.(?:php\d?|phtml|phar|jspx?|aspx?|ascx|cgi|pl|py|rb|sh|bash|exe|bat|cmd|com|ps1|vbs|dll|so|war|htaccess|htpasswd)$|(?:^|[\\/])(?:\.[\w.-]+|wp-config[\w.-]*|settings\.\w+|config(?:uration)?\.(?:ya?ml|json|ini|php|xml|inc)|web\.config|id_rsa\w*|mtrr|acpi|passwd|shadow)$/,
-    ['filename']),
+    ['filename'], true),
   patternRule('rce-code-injection', 'rce', 1, 'noComments', new RegExp(
     '<\\?(?:php\\b|=)|\\b(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec|assert|base64_decode|' +
     'file_get_contents|file_put_contents|call_user_func(?:_array)?|create_function|preg_replace)\\s*\\(|' +
     '\\$_(?:get|post|request|cookie|server|files|env)\\b|\\bphp://|\\bjava\\.lang\\.|runtime\\s*\\.\\s*getruntime|' +
-    'processbuilder|\\bclass\\.module\\.classloader|\\$\\{\\s*jndi\\s*:|#\\{[^}]*\\}|%\\{[^}]*[(.@#][^}]*\\}')),
+    'processbuilder|\\bclass\\.module\\.classloader|\\$\\{\\s*jndi\\s*:|#\\{[^}]*\\}|%\\{[^}]*[(.@#][^}]*\\}'), TEXT_TARGETS, true),
 ];

@@ -17,9 +17,13 @@ export function patternRule(
   view: keyof Views,
   pattern: RegExp,
   targets: readonly TargetKind[] = TEXT_TARGETS,
+  matchesPlainTokens = false,
 ): PayloadRule {
-  return { id, family, paranoia, targets, test: (views) => pattern.test(views[view]) };
+  return { id, family, paranoia, targets, matchesPlainTokens, test: (views) => pattern.test(views[view]) };
 }
+
+/** Values made only of these characters pass through every decoder unchanged. */
+export const PLAIN_TOKEN = /^[A-Za-z0-9_.~-]*$/;
 
 /** Joins word alternatives into a non-capturing group. */
 export function words(list: readonly string[]): string {

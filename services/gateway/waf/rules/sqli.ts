@@ -50,7 +50,7 @@ export const SQLI_RULES: readonly PayloadRule[] = [
     new RegExp(`${Q}\\s*(?:\\|\\|?|&&|=|\\*|\\?|<>|!=|<=>|#|--|\\^)|(?:\\^|#)\\s*${Q}|${Q}\\w*${Q}\\s*(?:=|<|>|!=)`)),
   patternRule('sqli-tautology', 'sqli', 1, 'noComments',
     /(?:^|[^\w])(\w+)\s*(?:=|<=>|==|\blike\b|\bglob\b|\bis\b)\s*\1(?:\b|$)|\b(?:or|and|xor)\s+(?:\d+|true|false)\b\s*(?:[=<>!]|$|\blike\b)/),
-  patternRule('sqli-strong-function', 'sqli', 1, 'noComments', new RegExp(`(?:^|[^\\w])${SQL_STRONG}`)),
+  patternRule('sqli-strong-function', 'sqli', 1, 'noComments', new RegExp(`(?:^|[^\\w])${SQL_STRONG}`), TEXT_TARGETS, true),
   patternRule('sqli-statement', 'sqli', 1, 'noComments', new RegExp(
     '\\b(?:insert\\s+into|delete\\s+from|drop\\s+(?:table|database|schema|view|function|procedure|user)|' +
     'create\\s+(?:table|database|function|procedure|view|trigger|user)|alter\\s+(?:table|database|user|view)|' +
@@ -67,14 +67,14 @@ export const SQLI_RULES: readonly PayloadRule[] = [
   patternRule('sqli-clause-probe', 'sqli', 2, 'noComments', new RegExp(
     '\\b(?:order|group)\\s+by\\b|\\bhaving\\b\\s*(?:\\d|count|sum|\\(|\\w+\\s*[=<>])|\\bexecute\\s*(?:\\(|\\w)|' +
     '\\b(?:rlike|regexp|notnull|sounds\\s+like|similar\\s+to)\\b|\\bis\\s+(?:not\\s+)?null\\b|' +
-    `\\bnot\\s+between\\b|\\blike\\s*${Q}|\\bcollate\\b|\\bin\\s*\\(\\s*[-\\d'"]|\\bvalues\\s*\\(|\\barray\\s*\\[|~\\s*all\\s*\\(`)),
+    `\\bnot\\s+between\\b|\\blike\\s*${Q}|\\bcollate\\b|\\bin\\s*\\(\\s*[-\\d'"]|\\bvalues\\s*\\(|\\barray\\s*\\[|~\\s*all\\s*\\(`), TEXT_TARGETS, true),
   patternRule('sqli-function-call', 'sqli', 2, 'noComments', new RegExp(
     `\\b${SQL_FUNCTIONS}\\b(?:[^\\w\\s]{0,6}\\(|[^\\w]{0,6}\\(\\s*(?:$|select\\b|${Q}|\\d|\\*|@|\\)|-|0x))`)),
-  patternRule('sqli-hex-literal', 'sqli', 2, 'noComments', new RegExp(`(?:^|[^\\w])0x[0-9a-f]{2,}(?!\\w)|\\\\0x[0-9a-f]{2,}|\\b[xb]'[0-9a-f]+'|${Q}\\s*,\\s*(?:\\(|0x)`)),
-  patternRule('sqli-operator-probe', 'sqli', 2, 'noComments', OPERATOR_ONLY, ARG_TARGETS),
+  patternRule('sqli-hex-literal', 'sqli', 2, 'noComments', new RegExp(`(?:^|[^\\w])0x[0-9a-f]{2,}(?!\\w)|\\\\0x[0-9a-f]{2,}|\\b[xb]'[0-9a-f]+'|${Q}\\s*,\\s*(?:\\(|0x)`), TEXT_TARGETS, true),
+  patternRule('sqli-operator-probe', 'sqli', 2, 'noComments', OPERATOR_ONLY, ARG_TARGETS, true),
   {
     // Many SQL metacharacters in one value (CRS 942430): blind probes and obfuscated payloads.
-    id: 'sqli-char-anomaly', family: 'sqli', paranoia: 2, targets: ARG_TARGETS,
+    id: 'sqli-char-anomaly', family: 'sqli', paranoia: 2, targets: ARG_TARGETS, matchesPlainTokens: true,
     test: (views) => (views.decoded.match(/[~!@#$%^&*()\-+={}[\]|:;"'´’‘`<>]/g)?.length ?? 0) >= 12,
   },
 ];

@@ -5,7 +5,7 @@
  * the compact view with all whitespace removed, because browsers ignore it inside `java\tscript:`.
  */
 import type { PayloadRule } from '../types.ts';
-import { Q, patternRule, words } from './rule.ts';
+import { Q, TEXT_TARGETS, patternRule, words } from './rule.ts';
 
 const TAGS = words([
   'script', 'iframe', 'frame', 'frameset', 'form', 'svg', 'img', 'image', 'object', 'embed', 'applet', 'meta',
@@ -28,7 +28,7 @@ export const XSS_RULES: readonly PayloadRule[] = [
   patternRule('xss-event-handler', 'xss', 1, 'jsDecoded',
     /(?:^|[\s"'`;/0-9=,(\\+])(?:on[a-z]{3,40}|formaction|srcdoc|xlink:href|dynsrc|lowsrc|datasrc)[\s;,(]*=(?!=)/),
   patternRule('xss-script-scheme', 'xss', 1, 'compact',
-    /(?:java|vb|live|ecma|j)script:|-moz-binding|expression\(|@import|behavior:|#@~\^|\blanguage=["']?(?:j|vb)script/),
+    /(?:java|vb|live|ecma|j)script:|-moz-binding|expression\(|@import|behavior:|#@~\^|\blanguage=["']?(?:j|vb)script/, TEXT_TARGETS, true),
   patternRule('xss-html-tag', 'xss', 1, 'jsDecoded', new RegExp(
     `<\\s*/?\\s*${TAGS}(?:\\s*/?>|[\\s/]+[\\w:-]+\\s*(?:=|/|$)|/|\\s*$|\\s+[\\w-]+\\s+[\\w/]+)|` +
     `<\\s*[a-z][\\w-]*\\s*:\\s*[a-z]+|<\\s*:\\s*[a-z]+|<\\s*[a-z][\\w:-]*(?:\\s+[\\w:-]+\\s*=\\s*["'\\w]|\\s*/?>)`)),

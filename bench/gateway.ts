@@ -1,0 +1,96 @@
+/**
+ * Gateway overhead: the tracking API (`GET /api/tracking/<token>`) requested directly from a
+ * stand-in upstream and through the gateway (WAF, routing, rate limit, proxy), in the same run,
+ * on loopback. Two measurements: the highest throughput each path sustains (ratio gateway/direct,
+ * goal ≥ 0.5), and the latency at a fixed 1,000 req/s (the p99 the gateway adds).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { BenchRow } from './types.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const THROUGHPUT_SECONDS = 8;
+const FIXED_RATE_SECONDS = 10;
+const FIXED_RATE = 1_000;
+
+interface LoadResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+type Autocannon = (opts: Record<string, unknown>) => Promise<LoadResult>;
+// autocannon ships no type declarations; load it as CommonJS with the small shape used here.
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+async function startChild(args: string[]): Promise<{ child: ChildProcess; port: number; info: Record<string, unknown> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'gateway-servers.ts'), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'], env: process.env,
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`bench server ${args[0]} exited with ${code}`)));
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', resolve);
+  });
+  const info = JSON.parse(line) as Record<string, unknown>;
+  return { child, port: Number(info.port), info };
+}
+
+async function load(port: number, overallRate?: number): Promise<LoadResult> {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/api/tracking/Zx8_k-12Q9vB3nH7sLm2`,
+    headers: {
+      host: 'rastreio.empresa.com.br',
+      'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148',
+      accept: 'application/json', 'accept-language': 'pt-BR,pt;q=0.9',
+      cookie: 'lang=pt-BR; lgpd_consent=true',
+    },
+    connections: overallRate === undefined ? 32 : 16,
+    duration: overallRate === undefined ? THROUGHPUT_SECONDS : FIXED_RATE_SECONDS,
+    ...(overallRate === undefined ? {} : { overallRate }),
+  });
+  if (result.errors > 0 || result.non2xx > 0) {
+    throw new Error(`load run had ${result.errors} errors and ${result.non2xx} non-2xx answers`);
+  }
+  return result;
+}
+
+/** Runs the gateway benchmark. */
+export async function run(): Promise<BenchRow[]> {
+  const upstream = await startChild(['upstream']);
+  const gateway = await startChild(['gateway', `http://127.0.0.1:${upstream.port}`]);
+  try {
+    await load(gateway.port, 500); // warm-up: JIT, pools, connections
+    const direct = await load(upstream.port);
+    const through = await load(gateway.port);
+    const directFixed = await load(upstream.port, FIXED_RATE);
+    const throughFixed = await load(gateway.port, FIXED_RATE);
+    const limiter = String(gateway.info.limiter);
+    return [
+      {
+        name: `tracking API req/s through gateway (WAF + limits [${limiter}] + proxy)`, value: through.requests.average, unit: 'req/s',
+        baseline: `direct ${direct.requests.average.toFixed(0)} req/s`, ratio: through.requests.average / direct.requests.average, goal: '≥ 0.5',
+      },
+      {
+        name: `p99 at ${FIXED_RATE} req/s through gateway`, value: throughFixed.latency.p99, unit: 'ms',
+        baseline: `direct p99 ${directFixed.latency.p99} ms`,
+      },
+      {
+        name: `added p99 at ${FIXED_RATE} req/s (gateway − direct)`, value: throughFixed.latency.p99 - directFixed.latency.p99, unit: 'ms',
+      },
+      {
+        name: `added p50 at ${FIXED_RATE} req/s (gateway − direct)`, value: throughFixed.latency.p50 - directFixed.latency.p50, unit: 'ms',
+      },
+    ];
+  } finally {
+    gateway.child.kill('SIGTERM');
+    upstream.child.kill('SIGTERM');
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.table(await run());
+}
