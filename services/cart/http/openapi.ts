@@ -42,7 +42,7 @@ export const cartOpenApi = {
         summary: 'Set the quantity of a product (price snapshot taken now)',
         security: [{ bearer: [] }],
         parameters: [sku],
-        requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(itemBody(99)) } } },
+        requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(itemBody(99), { io: 'input' }) } } },
         responses: { '200': cart, '400': problem, '401': problem, '404': problem, '409': problem, '413': problem, '415': problem, '503': problem },
       },
       delete: { summary: 'Remove a product', security: [{ bearer: [] }], parameters: [sku], responses: { '200': cart, '400': problem, '401': problem } },
