@@ -158,7 +158,7 @@ export async function http(
   }
   const res = await fetch(url, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
   const text = await res.text();
-  let body: Record<string, unknown> = {};
+  let body: Record<string, unknown>;
   try {
     body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
   } catch {
