@@ -1,0 +1,4 @@
+import { create } from './service.ts';
+
+const svc = await create();
+await svc.start();
