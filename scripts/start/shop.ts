@@ -97,7 +97,7 @@ export async function startShop(options: ShopOptions): Promise<ShopHandle> {
     await gateway.listen(options.gatewayPort, '0.0.0.0');
   } catch (err) {
     await stopAll();
-    throw new Error(`the gateway cannot listen on port ${options.gatewayPort} (set PORT to another): ${(err as Error).message}`);
+    throw new Error(`the gateway cannot listen on port ${options.gatewayPort} (set PORT to another): ${(err as Error).message}`, { cause: err });
   }
 
   return {
