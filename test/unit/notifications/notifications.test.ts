@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { render, TEMPLATES } from '../../../services/notifications/domain/templates.ts';
 import { backoffMs } from '../../../services/notifications/domain/rules.ts';
-import { buildMessage, sendMail, SmtpError } from '../../../services/notifications/providers/smtp-client.ts';
+import type { SmtpError } from '../../../services/notifications/providers/smtp-client.ts';
+import { buildMessage, sendMail } from '../../../services/notifications/providers/smtp-client.ts';
 import { createSmtpProvider } from '../../../services/notifications/providers/smtp-provider.ts';
 import { PermanentDeliveryError } from '../../../services/notifications/providers/provider.ts';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
