@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { createKafkaTransport, createPgDb, eventMigrations, migrate, type Db, type Transport } from '../../../services/kit/index.ts';
 import { databaseUrl, kafkaBrokers } from '../../support/engines.ts';
-import { memoryLogger, testCatalog, unique, type TestCatalog } from './support.ts';
+import { cleanupKafka, memoryLogger, testCatalog, unique, type TestCatalog } from './support.ts';
 
 /** One crash scenario's resources. */
 export interface CrashWorld {
@@ -53,6 +53,7 @@ export async function crashWorld(name: string): Promise<CrashWorld> {
     },
     async dispose() {
       await transport.close();
+      await cleanupKafka(kafkaBrokers());
       await db.close();
       const client = new pg.Client({ connectionString: databaseUrl() });
       await client.connect();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { EventBus } from '../../../services/kit/index.ts';
 import { startChild, type Child } from './child.ts';
 import { crashWorld, publishMany, type CrashWorld } from './crash-setup.ts';
-import { memoryLogger, waitFor } from './support.ts';
+import { memoryLogger, unique, waitFor } from './support.ts';
 
 describe('outbox relay killed twice (real Kafka and PostgreSQL)', function () {
   this.timeout(150_000);
@@ -31,7 +31,7 @@ describe('outbox relay killed twice (real Kafka and PostgreSQL)', function () {
     // The consumer: checks per-key order and records one effect per event, in the inbox transaction.
     bus = new EventBus({ catalog: world.catalog, service: 'relaycrash', db: world.db, transport: world.transport, log: memoryLogger('c').log, relay: false });
     await bus.subscribe(
-      'relaycrash',
+      unique('relaycrash'),
       {
         'thing.happened': async (event, ctx) => {
           const prev = await ctx.tx.query<{ m: number }>('select coalesce(max(seq), -1)::int as m from effects where thing_id = $1', [event.data.thingId]);

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { Registry } from 'prom-client';
 import { EventBus, createKafkaTransport, createPgDb, eventMigrations, migrate, type Db, type Transport } from '../../../services/kit/index.ts';
 import { databaseUrl, kafkaBrokers } from '../../support/engines.ts';
-import { memoryLogger, testCatalog, unique, waitFor } from './support.ts';
+import { cleanupKafka, memoryLogger, testCatalog, unique, waitFor } from './support.ts';
 
 describe('slow handler keeps its Kafka group membership', function () {
   this.timeout(60_000);
@@ -24,6 +24,7 @@ describe('slow handler keeps its Kafka group membership', function () {
   });
   after(async () => {
     await transport.close();
+    await cleanupKafka(kafkaBrokers());
     await db.close();
     const client = new pg.Client({ connectionString: databaseUrl() });
     await client.connect();
@@ -36,7 +37,7 @@ describe('slow handler keeps its Kafka group membership', function () {
     const registry = new Registry();
     const bus = new EventBus({ catalog, service: 'slow', db, transport, log: memoryLogger('slow').log, registry, relay: { pollMs: 20 } });
     const handled: number[] = [];
-    await bus.subscribe('slow', {
+    await bus.subscribe(unique('slow'), {
       'thing.happened': async (event) => {
         if (event.data.seq === 0) await new Promise((r) => setTimeout(r, 9_000));
         handled.push(event.data.seq);

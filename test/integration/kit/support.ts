@@ -3,6 +3,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Writable } from 'node:stream';
+import kafkajs from 'kafkajs';
 import { z } from 'zod';
 import { createLogger, type EventDefinition, type Logger } from '../../../services/kit/index.ts';
 
@@ -28,7 +29,7 @@ export function testCatalog(prefix: string) {
 export type TestCatalog = ReturnType<typeof testCatalog>;
 
 /** Polls `check` until it returns true, or fails after `timeoutMs` with `what`. */
-export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000, everyMs = 50): Promise<void> {
+export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 45_000, everyMs = 50): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
@@ -47,4 +48,22 @@ export function memoryLogger(name: string): { log: Logger; lines: Record<string,
     },
   });
   return { log: createLogger({ name, destination: sink, level: 'debug' }), lines };
+}
+
+/**
+ * Deletes the Kafka topics and consumer groups this process created through {@link unique}
+ * (their names carry `<prefix>_<pid>_` or `t-<pid>-`), so suites sharing a broker stay clean.
+ */
+export async function cleanupKafka(brokers: string[]): Promise<void> {
+  const admin = new kafkajs.Kafka({ clientId: 'kit-test-cleanup', brokers, logLevel: kafkajs.logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const mine = (name: string) => name.includes(`_${process.pid}_`) || name.startsWith(`t-${process.pid}-`);
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter(mine);
+    if (groups.length > 0) await admin.deleteGroups(groups).catch(() => {});
+    const topics = (await admin.listTopics()).filter(mine);
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
 }

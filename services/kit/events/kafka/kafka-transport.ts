@@ -211,10 +211,14 @@ export async function createKafkaTransport(options: KafkaTransportOptions): Prom
           })),
         });
       } catch (err) {
-        // Another process may have created them meanwhile; that is success.
-        const stillMissing = specs.filter((s) => !existing.has(s.topic));
-        const now = new Set(await admin.listTopics());
-        if (stillMissing.some((s) => !now.has(s.topic))) throw err;
+        // Another process may have created them meanwhile, or the metadata of a topic just created
+        // has not reached every broker yet (UNKNOWN_TOPIC_OR_PARTITION): wait and look again.
+        for (let attempt = 0; attempt < 20; attempt++) {
+          const now = new Set(await admin.listTopics());
+          if (missing.every((s) => now.has(s.topic))) return;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        throw err;
       }
     },
 

@@ -28,7 +28,7 @@ export interface BusFixture {
   close(): Promise<void>;
 }
 
-const FAST_RETRY = { attempts: 2, backoffMs: 20, retryTopicAttempts: 1, retryDelayMs: 200 };
+const FAST_RETRY = { attempts: 2, backoffMs: 20, retryTopicAttempts: 1, retryDelayMs: 500 };
 
 /** Registers the bus contract for one implementation. */
 export function busContract(label: string, setup: () => Promise<BusFixture>): void {
@@ -40,6 +40,8 @@ export function busContract(label: string, setup: () => Promise<BusFixture>): vo
     let prefix: string;
     let catalog: TestCatalog;
     let bus: EventBus<TestCatalog>;
+    let g1: string;
+    let g2: string;
     const { log, lines } = memoryLogger('bus-contract');
 
     before(async () => {
@@ -52,6 +54,8 @@ export function busContract(label: string, setup: () => Promise<BusFixture>): vo
       schema = unique('bus');
       prefix = unique('t').replaceAll('_', '-');
       catalog = testCatalog(prefix);
+      g1 = unique('g1');
+      g2 = unique('g2');
       db = await fx.openDb(schema);
       await migrate(db, eventMigrations);
       await db.query('create table effects (id serial primary key, consumer text, thing_id text, seq int, event_id text, correlation_id text, causation_id text)');
@@ -71,7 +75,7 @@ export function busContract(label: string, setup: () => Promise<BusFixture>): vo
       db.tx((tx) => bus.publish(tx, { type: 'thing.happened', data: { thingId, seq, ...extra } }));
 
     it('delivers an outbox event with its CloudEvents attributes, once', async () => {
-      await bus.subscribe('g1', {
+      await bus.subscribe(g1, {
         'thing.happened': async (event, ctx) => {
           await ctx.tx.query('insert into effects (consumer, thing_id, seq, event_id, correlation_id, causation_id) values ($1,$2,$3,$4,$5,$6)', [
             'g1',
@@ -99,7 +103,7 @@ export function busContract(label: string, setup: () => Promise<BusFixture>): vo
       await bus.stop();
       bus = new EventBus({ catalog, service: 'contract', db, transport: fx.transport, log, relay: { pollMs: 60_000 } });
       const seen: number[] = [];
-      await bus.subscribe('g1', {
+      await bus.subscribe(g1, {
         'thing.happened': async (event, ctx) => {
           seen.push(event.data.seq);
           if (event.data.seq === 1) await ctx.publish({ type: 'thing.happened', data: { thingId: 'w', seq: 2 } });
@@ -112,11 +116,11 @@ export function busContract(label: string, setup: () => Promise<BusFixture>): vo
     });
 
     it('keeps per-key order and fans out to every group', async () => {
-      const seen: Record<string, Record<string, number[]>> = { g1: {}, g2: {} };
+      const seen: Record<'g1' | 'g2', Record<string, number[]>> = { g1: {}, g2: {} };
       for (const g of ['g1', 'g2'] as const) {
-        await bus.subscribe(g, {
+        await bus.subscribe(g === 'g1' ? g1 : g2, {
           'thing.happened': async (event) => {
-            (seen[g]![event.data.thingId] ??= []).push(event.data.seq);
+            (seen[g][event.data.thingId] ??= []).push(event.data.seq);
           },
         });
       }
@@ -127,14 +131,14 @@ export function busContract(label: string, setup: () => Promise<BusFixture>): vo
           for (const k of keys) await bus.publish(tx, { type: 'thing.happened', data: { thingId: k, seq } });
         });
       }
-      const total = (g: 'g1' | 'g2') => Object.values(seen[g]!).reduce((s, l) => s + l.length, 0);
+      const total = (g: 'g1' | 'g2') => Object.values(seen[g]).reduce((s, l) => s + l.length, 0);
       await waitFor('200 deliveries to each group', () => total('g1') === 200 && total('g2') === 200);
       const expected = Array.from({ length: 40 }, (_, i) => i);
-      for (const g of ['g1', 'g2'] as const) for (const k of keys) assert.deepEqual(seen[g]![k], expected, `${g}/${k}`);
+      for (const g of ['g1', 'g2'] as const) for (const k of keys) assert.deepEqual(seen[g][k], expected, `${g}/${k}`);
     });
 
     it('applies an event delivered twice (same ce_id) once', async () => {
-      await bus.subscribe('g1', {
+      await bus.subscribe(g1, {
         'thing.happened': async (event, ctx) => {
           await ctx.tx.query('insert into effects (consumer, thing_id, seq, event_id) values ($1,$2,$3,$4)', ['g1', event.data.thingId, event.data.seq, event.id]);
         },
@@ -155,7 +159,7 @@ export function busContract(label: string, setup: () => Promise<BusFixture>): vo
     it('rolls back a failed attempt with its inbox row, and the retry applies it once', async () => {
       let calls = 0;
       await bus.subscribe(
-        'g1',
+        g1,
         {
           'thing.happened': async (event, ctx) => {
             calls++;
@@ -183,13 +187,16 @@ export function busContract(label: string, setup: () => Promise<BusFixture>): vo
     it('dead-letters a poison event after the retries while later events keep flowing; replay delivers it once fixed', async () => {
       let fixed = false;
       let poisonCalls = 0;
+      let poisonCallsWhenLastHandled = -1;
       await bus.subscribe(
-        'g1',
+        g1,
         {
           'thing.happened': async (event, ctx) => {
             if (event.data.poison) {
               poisonCalls++;
               if (!fixed) throw new Error(`cannot handle ${event.data.thingId}/${event.data.seq}`);
+            } else if (event.data.seq === 6) {
+              poisonCallsWhenLastHandled = poisonCalls;
             }
             await ctx.tx.query('insert into effects (consumer, thing_id, seq, event_id) values ($1,$2,$3,$4)', ['g1', event.data.thingId, event.data.seq, event.id]);
           },
@@ -201,7 +208,9 @@ export function busContract(label: string, setup: () => Promise<BusFixture>): vo
       const poison = await publish('p', 1, { poison: true });
       for (let seq = 2; seq <= 6; seq++) await publish('p', seq);
       await waitFor('later events on the same partition', async () => (await effects()).length === 5);
-      const dlq = deadLetterTopic(catalog['thing.happened'].topic, 'g1');
+      // They flowed while the poison waited in the retry topic, not after it was given up.
+      assert.ok(poisonCallsWhenLastHandled < FAST_RETRY.attempts * (1 + FAST_RETRY.retryTopicAttempts), `poison calls ${poisonCallsWhenLastHandled}`);
+      const dlq = deadLetterTopic(catalog['thing.happened'].topic, g1);
       let dead: DeliveredRecord | undefined;
       await waitFor('the dead letter', async () => {
         await fx.transport.drain(unique('peek'), [dlq], async (r) => {
@@ -211,26 +220,26 @@ export function busContract(label: string, setup: () => Promise<BusFixture>): vo
       });
       assert.equal(dead?.headers.ce_id, poison.id);
       assert.match(dead?.headers[EVENT_HEADERS.error] ?? '', /cannot handle p\/1/);
-      assert.equal(dead?.headers[EVENT_HEADERS.group], 'g1');
+      assert.equal(dead?.headers[EVENT_HEADERS.group], g1);
       assert.equal(dead?.headers[EVENT_HEADERS.originalTopic], catalog['thing.happened'].topic);
       // attempts in process × (1 + retry-topic passes)
       assert.equal(poisonCalls, FAST_RETRY.attempts * (1 + FAST_RETRY.retryTopicAttempts));
-      assert.deepEqual(await bus.deadLetterDepth(), [{ group: 'g1', topic: dlq, lag: 1 }]);
+      assert.deepEqual(await bus.deadLetterDepth(), [{ group: g1, topic: dlq, lag: 1 }]);
 
       fixed = true;
-      assert.equal(await bus.replay('g1'), 1);
+      assert.equal(await bus.replay(g1), 1);
       await waitFor('the replayed event', async () => (await effects()).some((e) => e.seq === 1));
-      assert.equal(await bus.replay('g1'), 0, 'a dead letter is replayed once');
+      assert.equal(await bus.replay(g1), 0, 'a dead letter is replayed once');
       await new Promise((r) => setTimeout(r, 300));
       assert.equal((await effects()).filter((e) => e.seq === 1).length, 1);
-      assert.deepEqual(await bus.deadLetterDepth(), [{ group: 'g1', topic: dlq, lag: 0 }]);
+      assert.deepEqual(await bus.deadLetterDepth(), [{ group: g1, topic: dlq, lag: 0 }]);
       assert.ok(lines.some((l) => l.msg === 'event dead-lettered' && l.eventId === poison.id));
     });
 
     it('dead-letters an invalid record at once and an unprocessable one without retries', async () => {
       let calls = 0;
       await bus.subscribe(
-        'g1',
+        g1,
         {
           'thing.happened': async (event) => {
             calls++;
@@ -251,7 +260,7 @@ export function busContract(label: string, setup: () => Promise<BusFixture>): vo
       await waitFor('the valid events', () => calls === 2);
       const reasons: string[] = [];
       await waitFor('three dead letters', async () => {
-        await fx.transport.drain(unique('peek'), [deadLetterTopic(topic, 'g1')], async (r) => {
+        await fx.transport.drain(unique('peek'), [deadLetterTopic(topic, g1)], async (r) => {
           reasons.push(r.headers[EVENT_HEADERS.error] ?? '');
         });
         return reasons.length === 3;
@@ -262,12 +271,12 @@ export function busContract(label: string, setup: () => Promise<BusFixture>): vo
     });
 
     it('reports consumer lag', async () => {
-      await bus.subscribe('g1', { 'thing.happened': async () => {} });
+      await bus.subscribe(g1, { 'thing.happened': async () => {} });
       await bus.start();
       await publish('l', 1);
       await waitFor('zero lag', async () => {
         const lag = await bus.lag();
-        return lag.some((l) => l.group === 'g1' && l.topic === catalog['thing.happened'].topic) && lag.every((l) => l.lag === 0);
+        return lag.some((l) => l.group === g1 && l.topic === catalog['thing.happened'].topic) && lag.every((l) => l.lag === 0);
       });
     });
   });

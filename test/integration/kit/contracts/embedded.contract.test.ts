@@ -22,7 +22,8 @@ storeContract('PGlite', async (schema) => createPgliteDb({ schema, instance: awa
   await (await instance()).exec(`drop schema if exists ${schema} cascade`);
 });
 
-describe('PGlite with its own instance', () => {
+describe('PGlite with its own instance', function () {
+  this.timeout(30_000);
   it('sets the search path for the session', async () => {
     const db = await createPgliteDb({ schema: 'own_instance' });
     try {

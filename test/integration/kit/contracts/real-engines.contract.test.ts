@@ -7,7 +7,7 @@ import { databaseUrl, kafkaBrokers, redisUrl } from '../../../support/engines.ts
 import { storeContract } from './store-contract.ts';
 import { cacheContract } from './cache-contract.ts';
 import { busContract } from './bus-contract.ts';
-import { memoryLogger } from '../support.ts';
+import { cleanupKafka, memoryLogger } from '../support.ts';
 
 async function dropSchema(schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl() });
@@ -27,6 +27,9 @@ busContract('Kafka + PostgreSQL', async () => {
     transport,
     openDb: (schema) => createPgDb({ connectionString: databaseUrl(), schema, max: 4 }),
     dropSchema,
-    close: () => transport.close(),
+    close: async () => {
+      await transport.close();
+      await cleanupKafka(kafkaBrokers());
+    },
   };
 });
