@@ -23,7 +23,7 @@ export function printWalkthrough(opts: { gatewayPort: number; real: boolean; sta
     `  # 3. check out (the saga reserves stock, authorizes the card, confirms and invoices)`,
     `  ORDER=$(curl -s ${g}/api/orders -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`,
     `       -H "Idempotency-Key: $(uuidgen || date +%s%N)" \\`,
-    `       -d '{"payment":{"method":"card","token":"tok_approve"},"shippingAddress":{"name":"Ana","street":"Rua Augusta, 100","city":"São Paulo","state":"SP","postalCode":"01305-000","country":"BR"}}' | jq -r .id)`,
+    `       -d '{"payment":{"method":"card","token":"tok_approve"},"shippingAddress":{"name":"Ana","line1":"Rua Augusta, 100","city":"São Paulo","state":"SP","postalCode":"01305-000","country":"BR"}}' | jq -r .id)`,
     `  sleep 2; curl -s ${g}/api/orders/$ORDER -H "authorization: Bearer $TOKEN" | jq '{status, trackingUrl, history}'`,
     '',
     `  # 4. follow the tracking link (pt-BR by default; add &lang=en for English)`,
