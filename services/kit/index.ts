@@ -50,7 +50,7 @@ export {
   type NewEvent,
   type WireRecord,
 } from './events/envelope.ts';
-export { Outbox, eventMigrations } from './events/outbox.ts';
+export { Outbox, eventMigrations, MAX_EVENT_BYTES } from './events/outbox.ts';
 export { OutboxRelay, type RelayOptions } from './events/relay.ts';
 export {
   EventConsumer,

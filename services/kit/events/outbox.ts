@@ -5,7 +5,14 @@
  */
 import type { Migration } from '../db/migrate.ts';
 import type { Tx } from '../db/db.ts';
-import { createEvent, toWire, type Catalog, type CloudEvent, type DataOf, type NewEvent } from './envelope.ts';
+import { createEvent, toWire, InvalidEventError, type Catalog, type CloudEvent, type DataOf, type NewEvent } from './envelope.ts';
+
+/**
+ * Largest event (value plus headers) the outbox accepts. Kafka's default `message.max.bytes` is
+ * about 1 MB; a larger row would be refused by the broker on every attempt and block the relay —
+ * and every event behind it — so it is refused here, in the publisher's transaction.
+ */
+export const MAX_EVENT_BYTES = 512 * 1024;
 
 /** The kit's tables, applied before the service's own migrations. */
 export const eventMigrations: readonly Migration[] = [
@@ -53,6 +60,8 @@ export class Outbox<C extends Catalog> {
   async publish<T extends keyof C & string>(tx: Tx, input: NewEvent<C, T>): Promise<CloudEvent<DataOf<C, T>, T>> {
     const event = createEvent(this.catalog, this.source, input);
     const wire = toWire(this.catalog, event);
+    const size = Buffer.byteLength(wire.value) + Buffer.byteLength(JSON.stringify(wire.headers));
+    if (size > MAX_EVENT_BYTES) throw new InvalidEventError(`${event.type} is ${size} bytes; the limit is ${MAX_EVENT_BYTES}`);
     await tx.query('insert into outbox (event_id, event_type, topic, key, headers, value) values ($1, $2, $3, $4, $5, $6)', [
       event.id,
       event.type,

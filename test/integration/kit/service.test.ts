@@ -78,6 +78,12 @@ describe('kit createService (embedded engines)', function () {
     );
   });
 
+  it('refuses an event too large for the broker in the publisher transaction', async () => {
+    const huge = { type: 'carrier.update.received' as const, data: { updateId: 'u', carrier: 'c', trackingCode: 't', payload: { blob: 'x'.repeat(600 * 1024) }, receivedAt: new Date().toISOString() } };
+    await assert.rejects(svc.db.tx((tx) => svc.events.publish(tx, huge)), /bytes; the limit is/);
+    assert.equal((await svc.db.query(`select 1 from outbox where event_type = 'carrier.update.received'`)).rowCount, 0);
+  });
+
   it('exposes event metrics and readiness', async () => {
     const text = await (await fetch(`${base}/metrics`)).text();
     assert.match(text, /events_outbox_oldest_unsent_seconds\{service="stock-test"\} 0/);
