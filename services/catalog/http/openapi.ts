@@ -52,7 +52,7 @@ export const catalogOpenApi = {
       post: {
         summary: 'Create a product (admin)',
         security: [{ bearer: [] }],
-        requestBody: { required: true, content: json(z.toJSONSchema(newProductBody), { io: 'input' }) },
+        requestBody: { required: true, content: json(z.toJSONSchema(newProductBody, { io: 'input' })) },
         responses: { '201': { description: 'Created', content: json(product) }, '400': problem, '401': problem, '403': problem, '409': problem },
       },
     },
@@ -62,7 +62,7 @@ export const catalogOpenApi = {
         summary: 'Create or replace a product (admin)',
         security: [{ bearer: [] }],
         parameters: [sku],
-        requestBody: { required: true, content: json(z.toJSONSchema(productBody), { io: 'input' }) },
+        requestBody: { required: true, content: json(z.toJSONSchema(productBody, { io: 'input' })) },
         responses: { '200': { description: 'Replaced', content: json(product) }, '201': { description: 'Created', content: json(product) }, '400': problem, '401': problem, '403': problem },
       },
     },

@@ -30,7 +30,7 @@ export const identityOpenApi = {
     '/api/identity/register': {
       post: {
         summary: 'Create an account',
-        requestBody: { required: true, content: json(z.toJSONSchema(registerBody), { io: 'input' }) },
+        requestBody: { required: true, content: json(z.toJSONSchema(registerBody, { io: 'input' })) },
         responses: {
           '201': { description: 'Created', content: json({ type: 'object', properties: { id: { type: 'string' }, email: { type: 'string' } } }) },
           '400': problem,
@@ -42,14 +42,14 @@ export const identityOpenApi = {
     '/api/identity/login': {
       post: {
         summary: 'Exchange e-mail and password for tokens',
-        requestBody: { required: true, content: json(z.toJSONSchema(loginBody), { io: 'input' }) },
+        requestBody: { required: true, content: json(z.toJSONSchema(loginBody, { io: 'input' })) },
         responses: { '200': { description: 'Tokens', content: json(tokenPair) }, '400': problem, '401': problem, '429': problem },
       },
     },
     '/api/identity/refresh': {
       post: {
         summary: 'Rotate a refresh token (a reused one revokes its family)',
-        requestBody: { required: true, content: json(z.toJSONSchema(refreshBody), { io: 'input' }) },
+        requestBody: { required: true, content: json(z.toJSONSchema(refreshBody, { io: 'input' })) },
         responses: { '200': { description: 'New tokens', content: json(tokenPair) }, '400': problem, '401': problem },
       },
     },
@@ -57,7 +57,7 @@ export const identityOpenApi = {
       post: {
         summary: 'Revoke the access token and, when given, the refresh token family',
         security: [{ bearer: [] }],
-        requestBody: { required: false, content: json(z.toJSONSchema(logoutBody), { io: 'input' }) },
+        requestBody: { required: false, content: json(z.toJSONSchema(logoutBody, { io: 'input' })) },
         responses: { '204': { description: 'Logged out' }, '401': problem },
       },
     },

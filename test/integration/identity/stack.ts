@@ -67,6 +67,7 @@ export interface StackOptions {
   readonly cart?: boolean;
   readonly seed?: boolean;
   readonly identityEnv?: Record<string, string>;
+  readonly catalogEnv?: Record<string, string>;
   readonly cartEnv?: Record<string, string>;
 }
 
@@ -97,7 +98,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let catalog: CatalogService | undefined;
   let catalogUrl = '';
   if (options.catalog || options.cart) {
-    catalog = await createCatalog({ name: names.catalog, transport, config: parseConfig(catalogConfigSchema, { ...env, ...jwks }) });
+    catalog = await createCatalog({ name: names.catalog, transport, config: parseConfig(catalogConfigSchema, { ...env, ...jwks, ...options.catalogEnv }) });
     if (options.seed ?? true) await seedDemoCatalog(catalog);
     catalogUrl = `http://127.0.0.1:${(await catalog.start({ port: 0, handleSignals: false })).port}`;
     started.push(catalog);
