@@ -27,6 +27,7 @@ const manager = new Manager({
   namespace: config.WATCH_NAMESPACE,
   identity: config.OPERATOR_IDENTITY,
   healthPort: config.HEALTH_PORT,
+  resyncPeriodMs: config.RESYNC_PERIOD_MS,
   leaderElection:
     config.LEADER_ELECTION === 'true'
       ? {

@@ -96,6 +96,7 @@ export class ShopServiceReconciler implements Reconciler {
     );
     const wanted = new Set(desired.map((c) => `${c.kind}/${c.metadata?.name}`));
     await this.deleteChildren(ctx, req, svc.metadata.uid, wanted);
+    if (applied.length) ctx.log.info({ applied }, 'applied children');
     if (applied.length) ctx.recorder.record(svc, 'Normal', 'Applied', `applied ${applied.sort().join(', ')}`);
     if (rejected.length) ctx.recorder.record(svc, 'Warning', 'ApplyRejected', rejected.join('; '));
 
@@ -135,7 +136,7 @@ export class ShopServiceReconciler implements Reconciler {
       selector: selectorString(req.name),
       image: svc.spec.image,
     };
-    await applyStatus(ctx.client, RESOURCES.shopServices, svc, status as Record<string, unknown>);
+    if (await applyStatus(ctx.client, RESOURCES.shopServices, svc, status as Record<string, unknown>)) ctx.log.debug('status written');
   }
 
   private typeOf(child: KubernetesObject): ResourceType {

@@ -60,6 +60,13 @@ export function withOwnership<T extends KubernetesObject>(child: T, owner: Kuber
   return { ...base, metadata: { ...base.metadata, annotations } } as T;
 }
 
+function isZeroValue(v: unknown): boolean {
+  if (v === 0 || v === false || v === '') return true;
+  if (Array.isArray(v)) return v.length === 0;
+  if (v && typeof v === 'object') return Object.values(v).every(isZeroValue);
+  return false;
+}
+
 /**
  * True when every field of `desired` is present with the same value in `observed` (extra fields
  * in `observed`, set by the API server or by people, are fine). Lists match in order: each
@@ -67,8 +74,10 @@ export function withOwnership<T extends KubernetesObject>(child: T, owner: Kuber
  */
 export function isSubset(desired: unknown, observed: unknown): boolean {
   if (desired === null || desired === undefined) return true;
+  // The API server omits zero values (Go's omitempty): `hostNetwork: false` reads back as absent.
+  if (observed === undefined && isZeroValue(desired)) return true;
   if (Array.isArray(desired)) {
-    if (!Array.isArray(observed)) return desired.length === 0 && observed === undefined;
+    if (!Array.isArray(observed)) return false;
     let j = 0;
     for (const item of desired) {
       while (j < observed.length && !isSubset(item, observed[j])) j += 1;

@@ -37,6 +37,8 @@ export interface ManagerOptions {
   /** Called when leadership is lost. @default exits the process, as controller-runtime does */
   readonly onLostLeadership?: () => void;
   readonly metrics?: OperatorMetrics;
+  /** Resync period of controllers that set none. @default 600000 */
+  readonly resyncPeriodMs?: number;
 }
 
 interface Running {
@@ -193,7 +195,7 @@ export class Manager {
     for (const r of this.running) {
       r.queue.start();
       for (const obj of r.primary.list()) r.queue.add(objectKey(obj));
-      const period = r.controller.resyncPeriodMs ?? 600_000;
+      const period = r.controller.resyncPeriodMs ?? this.opts.resyncPeriodMs ?? 600_000;
       const timer = setInterval(() => {
         for (const obj of r.primary.list()) r.queue.add(objectKey(obj));
       }, period);

@@ -21,6 +21,11 @@ describe('isSubset (the "already applied" check)', () => {
     assert.equal(isSubset({ a: { b: 1 } }, {}), false);
     assert.equal(isSubset({ cpu: '1' }, { cpu: 1 }), true);
   });
+
+  it('matches zero values the API server omits (hostNetwork: false, minReadySeconds: 0, externalIPs: [])', () => {
+    assert.equal(isSubset({ spec: { minReadySeconds: 0, hostNetwork: false, externalIPs: [] } }, { spec: {} }), true);
+    assert.equal(isSubset({ spec: { minReadySeconds: 5 } }, { spec: {} }), false);
+  });
 });
 
 describe('withOwnership', () => {
