@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Writable } from 'node:stream';
 import kafkajs from 'kafkajs';
 import { z } from 'zod';
-import { createLogger, type EventDefinition, type Logger } from '../../../services/kit/index.ts';
+import { createLogger, type Db, type EventDefinition, type Logger, type Tx } from '../../../services/kit/index.ts';
 
 let n = 0;
 /** A name unique across processes and runs, usable as topic part, group and schema. */
@@ -66,4 +66,19 @@ export async function cleanupKafka(brokers: string[]): Promise<void> {
   } finally {
     await admin.disconnect();
   }
+}
+
+/** A Db whose connection can be cut on demand (`down = true`): queries, transactions and ping fail. */
+export function flakyDb(db: Db): Db & { down: boolean } {
+  const fail = () => Promise.reject(new Error('connection terminated (injected outage)'));
+  const flaky = {
+    down: false,
+    schema: db.schema,
+    engine: db.engine,
+    query: <R>(sql: string, params?: readonly unknown[]) => (flaky.down ? fail() : db.query<R>(sql, params)),
+    tx: <T>(fn: (tx: Tx) => Promise<T>) => (flaky.down ? fail() : db.tx(fn)),
+    ping: () => (flaky.down ? fail() : db.ping()),
+    close: () => db.close(),
+  };
+  return flaky as Db & { down: boolean };
 }

@@ -17,7 +17,7 @@ import {
   type DeliveredRecord,
   type Transport,
 } from '../../../../services/kit/index.ts';
-import { memoryLogger, testCatalog, unique, waitFor, type TestCatalog } from '../support.ts';
+import { flakyDb, memoryLogger, testCatalog, unique, waitFor, type TestCatalog } from '../support.ts';
 
 /** What one implementation provides to the contract. */
 export interface BusFixture {
@@ -268,6 +268,32 @@ export function busContract(label: string, setup: () => Promise<BusFixture>): vo
       assert.match(reasons[0]!, /invalid thing.happened data: seq/);
       assert.match(reasons[1]!, /not JSON/);
       assert.match(reasons[2]!, /seq 13 is never valid/);
+    });
+
+    it('keeps an event through a store outage: no dead letter, one effect once the store is back', async () => {
+      await bus.stop();
+      const flaky = flakyDb(db);
+      bus = new EventBus({ catalog, service: 'contract', db: flaky, transport: fx.transport, log, relay: false });
+      let calls = 0;
+      await bus.subscribe(
+        g1,
+        {
+          'thing.happened': async (event, ctx) => {
+            calls++;
+            await ctx.tx.query('insert into effects (consumer, thing_id, seq, event_id) values ($1,$2,$3,$4)', ['g1', event.data.thingId, event.data.seq, event.id]);
+          },
+        },
+        { retry: { ...FAST_RETRY, retryTopicAttempts: 0 } },
+      );
+      await bus.start();
+      flaky.down = true;
+      await fx.transport.send([toWire(catalog, createEvent(catalog, '/test', { type: 'thing.happened', data: { thingId: 'o', seq: 1 } }))]);
+      await new Promise((r) => setTimeout(r, 1_500)); // the consumer tries and fails meanwhile
+      assert.equal(calls, 0);
+      flaky.down = false;
+      await waitFor('the effect after the outage', async () => (await effects()).length === 1);
+      assert.deepEqual(await bus.deadLetterDepth(), [{ group: g1, topic: deadLetterTopic(catalog['thing.happened'].topic, g1), lag: 0 }]);
+      assert.equal(calls, 1);
     });
 
     it('reports consumer lag', async () => {
