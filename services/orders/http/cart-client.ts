@@ -15,6 +15,8 @@ const cartSchema = z.object({
       name: z.string().min(1).max(300),
       quantity: z.number().int().positive().max(10_000),
       unitPrice: moneySchema.extend({ amount: z.number().int().min(0) }),
+      /** Cart marks lines whose product is no longer sold. */
+      available: z.boolean().optional(),
     }),
   ),
 });
@@ -49,7 +51,8 @@ export function httpCartClient(baseUrl: string, timeoutMs: number, log: Logger):
         log.error({ issues: parsed.error.issues.length }, 'cart service answered an unexpected document');
         throw orderErrors.cart_unavailable('the cart service answered an unexpected document');
       }
-      return parsed.data.items;
+      if (parsed.data.items.some((i) => i.available === false)) throw orderErrors.cart_not_orderable('the cart holds products that are no longer sold');
+      return parsed.data.items.map(({ sku, name, quantity, unitPrice }) => ({ sku, name, quantity, unitPrice }));
     },
     async clear(userId) {
       try {

@@ -95,8 +95,13 @@ export function registerOrderRoutes(deps: OrdersRouteDeps): void {
       try {
         lines = linesFromCart(await cart.get(who.subject));
       } catch (err) {
-        if (err instanceof CheckoutError) throw err.code === 'cart_empty' ? orderErrors.cart_empty() : orderErrors.cart_not_orderable(err.message);
-        throw err;
+        if (!(err instanceof CheckoutError)) throw err;
+        if (err.code !== 'cart_empty') throw orderErrors.cart_not_orderable(err.message);
+        // A twin request with this key may have just placed the order and emptied the cart.
+        const twin = await replay(who.subject, key, fingerprint);
+        if (!twin) throw orderErrors.cart_empty();
+        res.status(200).set('Idempotent-Replayed', 'true').location(`/api/orders/${twin.id}`).json(twin);
+        return;
       }
       const id = randomUUID();
       try {
