@@ -22,16 +22,19 @@ import { renderGatewayService, validateGatewaySpec } from '../render/gateway-ser
 import { renderGatewayDeployment, renderGatewayHpa, renderGatewayPdb, type GatewayWorkloadOptions } from '../render/gateway-workload.ts';
 import {
   addFinalizer, APPLIED_HASH_ANNOTATION, applyStatus, hasFinalizer, isNotFound, nextConditions, readyCondition, removeFinalizer,
-  RESOURCES, withOwnership, type ConditionInput, type Controller, type Informer, type ReconcileContext, type Request,
+  RESOURCES, withOwnership, type ConditionInput, type Controller, type Informer, type Manager, type ReconcileContext, type Request,
   type ResourceType, type Result,
 } from '../runtime/index.ts';
 
 /** Finalizer guarding the OCI resources; removed only after OCI confirms the deletes. */
 export const OCI_FINALIZER = 'vitrine.dev/oci-resources';
 
+/** Image of the gateway pods when nothing else is configured. */
+export const DEFAULT_GATEWAY_IMAGE = 'ghcr.io/vitrine/vitrine:0.1.0';
+
 /** Options of the ShopGateway controller. */
 export interface ShopGatewayControllerOptions {
-  /** The Vitrine image the gateway pods run. @default $VITRINE_IMAGE or ghcr.io/vitrine/vitrine:0.1.0 */
+  /** The Vitrine image the gateway pods run. @default DEFAULT_GATEWAY_IMAGE */
   readonly gatewayImage?: string;
   readonly workload?: Omit<GatewayWorkloadOptions, 'image'>;
   /** OCI endpoint overrides and principal builders (tests). */
@@ -39,6 +42,12 @@ export interface ShopGatewayControllerOptions {
   readonly timings?: OciSyncTimings;
   /** Delay before looking again when the namespace has no OCI settings yet. @default 30000 */
   readonly waitForPlatformMs?: number;
+  /**
+   * How long a gateway found in line with OCI is trusted without asking OCI again (events such
+   * as its own status write would otherwise cost three OCI reads each). The periodic resync
+   * still checks OCI after this. @default 300000
+   */
+  readonly settledTtlMs?: number;
   /** @default 4 */
   readonly maxConcurrentReconciles?: number;
 }
@@ -83,13 +92,30 @@ function secretReader(ctx: ReconcileContext, namespace: string): SecretReader {
   };
 }
 
-/** Builds the ShopGateway controller; register it with `manager.add(shopGatewayController(opts))`. */
-export function shopGatewayController(opts: ShopGatewayControllerOptions = {}): Controller {
+/** Operator-level settings from the environment, read once when the controller is built. */
+function optionsFromEnv(env: NodeJS.ProcessEnv): ShopGatewayControllerOptions {
+  const oci: OciAccessOptions = {
+    ...(env.VITRINE_OCI_WAF_ENDPOINT ? { wafEndpoint: env.VITRINE_OCI_WAF_ENDPOINT } : {}),
+    ...(env.VITRINE_OCI_LB_ENDPOINT ? { loadBalancerEndpoint: env.VITRINE_OCI_LB_ENDPOINT } : {}),
+  };
+  return { ...(env.VITRINE_IMAGE ? { gatewayImage: env.VITRINE_IMAGE } : {}), oci };
+}
+
+/**
+ * Builds the ShopGateway controller. `registerControllers` calls it with the manager
+ * (`shopGatewayController(manager)`, settings from VITRINE_IMAGE, VITRINE_OCI_WAF_ENDPOINT,
+ * VITRINE_OCI_LB_ENDPOINT); tests pass options: `shopGatewayController(undefined, { oci: {...} })`.
+ */
+export function shopGatewayController(_manager?: Manager, options?: ShopGatewayControllerOptions): Controller {
+  const opts = options ?? optionsFromEnv(process.env);
   const access = new OciAccess(opts.oci);
-  const image = opts.gatewayImage ?? process.env.VITRINE_IMAGE ?? 'ghcr.io/vitrine/vitrine:0.1.0';
+  const image = opts.gatewayImage ?? DEFAULT_GATEWAY_IMAGE;
   const waitForPlatformMs = opts.waitForPlatformMs ?? 30_000;
+  const settledTtlMs = opts.settledTtlMs ?? 300_000;
   // Set on the first reconcile; lets the platform watch find the namespace's gateways.
   let gatewayCache: Informer<ShopGateway> | undefined;
+  // uid → what was true when OCI last confirmed the gateway in line (generation, address, settings).
+  const settled = new Map<string, { key: string; at: number; result: OciStepResult }>();
 
   async function applyChildren(ctx: ReconcileContext, gw: ShopGateway, owner: GatewayOwner): Promise<void> {
     const ports = new Map<string, number>();
@@ -128,12 +154,22 @@ export function shopGatewayController(opts: ShopGatewayControllerOptions = {}): 
     }
     const owner = { uid: gw.metadata.uid ?? '', namespace, name: gw.metadata.name ?? '' };
     const previous = ociState(gw.status);
+    const settledKey = `${gw.metadata.generation ?? 0}|${address ?? ''}|${settings.version}|${previous.wafPolicyOcid ?? ''}|${previous.wafOcid ?? ''}`;
+    const memo = settled.get(owner.uid);
+    if (mode === 'apply' && memo && memo.key === settledKey && Date.now() - memo.at < settledTtlMs) {
+      return { result: memo.result, condition: { type: 'WafReady', status: 'True', reason: memo.result.reason, message: memo.result.message } };
+    }
+    settled.delete(owner.uid);
     try {
       const oci = await access.clientsFor(namespace, settings, secretReader(ctx, namespace));
       const result = mode === 'apply'
         ? await applyStep(oci, { owner, compartmentId: settings.compartmentId, policy: buildWafPolicy(gw.spec.waf ?? {}), address, previous, ...(opts.timings ? { timings: opts.timings } : {}) })
         : await deleteStep(oci, { owner, compartmentId: settings.compartmentId, previous, ...(opts.timings ? { timings: opts.timings } : {}) });
       if (/^(Creating|Updating|Deleting|Replacing)/.test(result.reason)) ctx.recorder.record(gw as KubernetesObject, 'Normal', result.reason, result.message);
+      if (mode === 'apply' && result.done) {
+        const key = `${gw.metadata.generation ?? 0}|${address ?? ''}|${settings.version}|${result.state.wafPolicyOcid ?? ''}|${result.state.wafOcid ?? ''}`;
+        settled.set(owner.uid, { key, at: Date.now(), result });
+      }
       return {
         result,
         condition: { type: 'WafReady', status: result.done ? 'True' : 'False', reason: result.reason, message: result.message },

@@ -150,6 +150,16 @@ describe('ShopGateway on the real kube-apiserver and the OCI fake', function () 
     assert.equal(done.status?.workRequest, undefined);
     assert.equal(fake.store.liveFirewalls()[0]?.data.loadBalancerId, lbId);
     assert.ok(fake.requests.some((r) => r.status === 429), 'the 429s were really served');
+
+    // Settled (once the restarted operator's first look at OCI is over): no more writes to the
+    // API server and no more calls to OCI, even though its own status write triggered a reconcile.
+    const operator = operators[operators.length - 1]!;
+    await operator.idle();
+    const writes = operator.client.writes;
+    const ociCalls = fake.requests.length;
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(operator.client.writes, writes, 'a settled gateway makes no API writes');
+    assert.deepEqual(fake.requests.slice(ociCalls).map((r) => r.operation), [], 'a settled gateway makes no OCI calls');
   });
 
   it('updates the policy in place with If-Match when the WAF spec changes', async function () {
