@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventData, Queryable } from '../../kit/index.ts';
 import { normalizeUpdate, rawTrackingCode } from './normalize.ts';
-import { claimDeadLetter, insertDeadLetter, insertRequest, requestPayload, setState } from '../data/requests-repo.ts';
+import { claimDeadLetter, findRequest, insertDeadLetter, insertRequest, requestPayload, setState } from '../data/requests-repo.ts';
 
 /** Publishes a hub event in the current transaction. */
 export type Publish = (event:
@@ -34,7 +34,13 @@ export async function acceptWebhook(
 }
 
 /** Step 2 (handler of `carrier.update.received`): validate and normalize, or dead-letter with the reason. */
-export async function validateReceived(tx: Queryable, received: EventData<'carrier.update.received'>, publish: Publish): Promise<{ ok: boolean; reason?: string }> {
+export async function validateReceived(
+  tx: Queryable,
+  received: EventData<'carrier.update.received'>,
+  publish: Publish,
+): Promise<{ ok: boolean; reason?: string; unknown?: boolean }> {
+  // An update this hub never recorded (another deployment sharing the topic) is not ours to judge.
+  if (!(await findRequest(tx, received.updateId))) return { ok: false, unknown: true };
   const result = normalizeUpdate(received.carrier, received.payload);
   if (!result.ok) {
     await insertDeadLetter(tx, { id: randomUUID(), requestId: received.updateId, carrier: received.carrier, stage: 'validate', reason: result.reason });

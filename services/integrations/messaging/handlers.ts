@@ -11,7 +11,9 @@ export async function registerHandlers(svc: Service, onDeadLetter: () => void): 
   await svc.events.subscribe(`${svc.name}-validate`, {
     'carrier.update.received': async (event, ctx) => {
       const result = await validateReceived(ctx.tx, event.data, ctx.publish as Publish);
-      if (!result.ok) {
+      if (result.unknown) {
+        ctx.log.warn({ updateId: event.data.updateId }, 'carrier update of an unknown integration request skipped');
+      } else if (!result.ok) {
         onDeadLetter();
         ctx.log.warn({ updateId: event.data.updateId, carrier: event.data.carrier, reason: result.reason }, 'carrier update dead-lettered');
       }

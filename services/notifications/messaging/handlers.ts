@@ -2,7 +2,7 @@
  * Notifications' subscriptions: each event becomes a queued notification (the dispatcher sends it).
  * The inbox makes a redelivered event a no-op; the (event id, template) key does too.
  */
-import type { Service } from '../../kit/index.ts';
+import { UnprocessableEventError, type Service } from '../../kit/index.ts';
 import { queueIntent } from '../domain/rules.ts';
 import { rememberShipment, shipmentOwner, upsertRecipient } from '../data/notifications-repo.ts';
 
@@ -30,9 +30,9 @@ export async function registerHandlers(svc: Service, channel: string): Promise<v
     'shipment.checkpoint': async (event, ctx) => {
       const d = event.data;
       const customerId = await shipmentOwner(ctx.tx, d.shipmentId);
-      // shipment.created comes first on the same partition (key = shipment id), so the owner is known;
-      // if not, throwing retries later rather than losing the update.
-      if (!customerId) throw new Error(`owner of shipment ${d.shipmentId} not known yet`);
+      // shipment.created comes first on the same partition (key = shipment id), so an unknown owner
+      // means this group never saw the shipment: retrying cannot help.
+      if (!customerId) throw new UnprocessableEventError(`owner of shipment ${d.shipmentId} is not known`);
       const params = { orderId: d.orderId, status: d.status, occurredAt: d.occurredAt, ...(d.location ? { location: d.location } : {}) };
       await queueIntent(ctx.tx, { eventId: event.id, template: 'shipment_checkpoint', customerId, params, optIn: 'shipmentUpdates' }, channel);
     },
