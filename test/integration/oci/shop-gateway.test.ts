@@ -185,8 +185,13 @@ describe('ShopGateway on the real kube-apiserver and the OCI fake', function () 
     fake.store.workRequestDurationMs = 1500;
     await client.delete(RESOURCES.shopGateways, ns, 'edge');
     await waitFor('firewall DELETING', async () => fake.store.firewalls.get(wafOcid ?? '')?.data.lifecycleState === 'DELETING');
-    const during = await getGateway(client, ns, 'edge');
-    assert.ok(during?.metadata.finalizers?.includes(OCI_FINALIZER), 'finalizer kept while OCI deletes');
+    const during = await waitFor('work request progress in status', async () => {
+      const g = await getGateway(client, ns, 'edge');
+      return (g?.status?.workRequest?.percentComplete ?? 0) > 0 ? g : undefined;
+    });
+    assert.ok(during.metadata.finalizers?.includes(OCI_FINALIZER), 'finalizer kept while OCI deletes');
+    assert.equal(during.status?.workRequest?.operation, 'DeleteWebAppFirewall');
+    assert.equal(during.status?.workRequest?.status, 'IN_PROGRESS');
     await waitFor('ShopGateway gone', async () => (await getGateway(client, ns, 'edge')) === undefined, 60_000);
     assert.equal(fake.store.firewalls.get(wafOcid ?? '')?.data.lifecycleState, 'DELETED');
     assert.equal(fake.store.policies.get(wafPolicyOcid ?? '')?.data.lifecycleState, 'DELETED');
