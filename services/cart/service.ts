@@ -35,7 +35,7 @@ export async function create(options: CartOptions = {}): Promise<CartService> {
     if (!config.CATALOG_URL) throw new Error('cart needs CATALOG_URL (or a catalogLookup) to snapshot prices');
     lookup = httpCatalogLookup(config.CATALOG_URL, config.CATALOG_TIMEOUT_MS);
   }
-  const svc = await createService({ name: 'cart', cache: true, auth: true, ...rest, config });
+  const svc = await createService({ name: config.SERVICE_NAME ?? 'cart', cache: true, auth: true, ...rest, config });
   const cache = svc.cache;
   const auth = svc.auth;
   if (!cache || !auth) throw new Error('cart needs a cache and a token verifier');

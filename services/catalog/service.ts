@@ -27,7 +27,7 @@ export interface CatalogService extends Service {
 export async function create(options: CatalogOptions = {}): Promise<CatalogService> {
   const config = options.config ?? loadConfig(catalogConfigSchema);
   const svc = await createService({
-    name: 'catalog',
+    name: config.SERVICE_NAME ?? 'catalog',
     migrations: new URL('./data/migrations', import.meta.url),
     cache: true,
     ...(config.JWKS_URL ? { auth: true } : {}),

@@ -26,7 +26,7 @@ export async function create(options: IdentityOptions = {}): Promise<IdentitySer
   const jwks = jwksOf(key);
   const auth = createAuth({ jwks, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
   const svc = await createService({
-    name: 'identity',
+    name: config.SERVICE_NAME ?? 'identity',
     migrations: new URL('./data/migrations', import.meta.url),
     cache: true,
     ...options,
