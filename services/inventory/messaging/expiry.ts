@@ -6,8 +6,6 @@ import type { Service } from '../../kit/index.ts';
 import { lockExpired, releaseReservation } from '../data/stock-repo.ts';
 import { publishLevels } from './handlers.ts';
 
-const BATCH = 100;
-
 /** Periodic release of expired reservations. */
 export class ExpirySweeper {
   private timer: NodeJS.Timeout | undefined;
@@ -19,24 +17,26 @@ export class ExpirySweeper {
     private readonly everyMs: number,
   ) {}
 
-  /** Releases every expired reservation; returns how many. */
-  async sweepOnce(): Promise<number> {
+  /** Releases every expired reservation (up to `max`); returns how many. */
+  async sweepOnce(max = 1_000): Promise<number> {
     let total = 0;
-    for (;;) {
-      const n = await this.svc.db.tx(async (tx) => {
-        const ids = await lockExpired(tx, BATCH);
+    // One reservation per transaction: releasing several in one would lock their SKUs in an order
+    // that could deadlock with a concurrent reservation.
+    while (total < max) {
+      const released = await this.svc.db.tx(async (tx) => {
+        const [orderId] = await lockExpired(tx, 1);
+        if (!orderId) return false;
         const publish: Parameters<typeof publishLevels>[0] = (e) => this.svc.events.publish(tx, e);
-        for (const orderId of ids) {
-          const released = await releaseReservation(tx, orderId, 'expired');
-          if (!released) continue;
-          await publish({ type: 'inventory.released', data: { orderId, reservationId: released.reservationId, reason: 'expired' } });
-          await publishLevels(publish, released.levels);
+        const r = await releaseReservation(tx, orderId, 'expired');
+        if (r) {
+          await publish({ type: 'inventory.released', data: { orderId, reservationId: r.reservationId, reason: 'expired' } });
+          await publishLevels(publish, r.levels);
           this.svc.log.info({ orderId }, 'reservation expired');
         }
-        return ids.length;
+        return true;
       });
-      total += n;
-      if (n < BATCH) break;
+      if (!released) break;
+      total++;
     }
     if (total > 0) this.svc.events.relay?.wake();
     return total;

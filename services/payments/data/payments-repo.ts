@@ -1,7 +1,7 @@
 /**
  * SQL of the payments service.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Queryable } from '../../kit/index.ts';
 import type { Money } from '../domain/provider.ts';
 
@@ -48,6 +48,14 @@ function toRecord(r: Row): PaymentRecord {
   };
 }
 
+/**
+ * The payment id of an order, derived from the order id: it is the idempotency key at the provider,
+ * so it must be the same whichever event (or retry of it) creates the row.
+ */
+export function paymentIdFor(orderId: string): string {
+  return `pay_${createHash('sha256').update(orderId).digest('hex').slice(0, 32)}`;
+}
+
 const COLUMNS = 'order_id, payment_id, amount::text as amount, currency, token, placed, reserved, status, reason, provider_reference';
 
 /** Records what order.placed says (amount, card token). */
@@ -57,7 +65,7 @@ export async function recordPlaced(db: Queryable, p: { orderId: string; customer
      on conflict (order_id) do update set customer_id = excluded.customer_id, amount = excluded.amount, currency = excluded.currency,
        token = case when payments.status = 'pending' then excluded.token else null end, placed = true, updated_at = now()
      where payments.placed = false`,
-    [p.orderId, randomUUID(), p.customerId, p.amount.amount, p.amount.currency, p.token],
+    [p.orderId, paymentIdFor(p.orderId), p.customerId, p.amount.amount, p.amount.currency, p.token],
   );
 }
 
@@ -66,13 +74,13 @@ export async function recordReserved(db: Queryable, orderId: string): Promise<vo
   await db.query(
     `insert into payments (order_id, payment_id, reserved) values ($1, $2, true)
      on conflict (order_id) do update set reserved = true, updated_at = now()`,
-    [orderId, randomUUID()],
+    [orderId, paymentIdFor(orderId)],
   );
 }
 
 /** Makes sure a row exists (a cancellation may be the first thing heard of an order). */
 export async function ensurePayment(db: Queryable, orderId: string): Promise<void> {
-  await db.query('insert into payments (order_id, payment_id) values ($1, $2) on conflict (order_id) do nothing', [orderId, randomUUID()]);
+  await db.query('insert into payments (order_id, payment_id) values ($1, $2) on conflict (order_id) do nothing', [orderId, paymentIdFor(orderId)]);
 }
 
 /** Reads and row-locks an order's payment. */

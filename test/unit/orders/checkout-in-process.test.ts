@@ -24,7 +24,7 @@ describe('checkout saga in process (embedded engines)', function () {
   let n = 0;
 
   before(async () => {
-    stack = await startStack({ paymentMs: 1_000, providerMs: 200 });
+    stack = await startStack({ paymentMs: 3_000, providerMs: 200 });
     admin = await stack.issuer.token('admin-1', ['admin']);
     const res = await fetch(`${stack.urls.inventory}/api/inventory/stock/SKU-A`, {
       method: 'PUT',
@@ -113,6 +113,20 @@ describe('checkout saga in process (embedded engines)', function () {
       headers: { authorization: `Bearer ${await stack.issuer.token('u-refund')}` },
     });
     assert.equal(again.status, 409);
+  });
+
+  it('an expired reservation is released and cancels the pending order', async () => {
+    const before = (await stock()).available;
+    const placed = await checkout('tok_timeout', { user: 'u-expire' });
+    const id = placed.body.id;
+    await waitFor('the reservation', async () => (await stack.inventory.db.query(`select 1 from reservations where order_id = $1 and status = 'active'`, [id])).rowCount === 1);
+    await stack.inventory.db.query(`update reservations set expires_at = now() - interval '1 second' where order_id = $1`, [id]);
+    assert.equal(await stack.inventory.sweeper.sweepOnce(), 1);
+    const o = await settled(id, 'u-expire', ['cancelled']);
+    assert.equal(o.cancelReason, 'reservation_expired');
+    await waitFor('stock to return', async () => (await stock()).available === before && (await stock()).reserved === 0);
+    const r = await stack.inventory.db.query<{ status: string; reason: string }>('select status, reason from reservations where order_id = $1', [id]);
+    assert.deepEqual(r.rows[0], { status: 'released', reason: 'expired' });
   });
 
   it('rejects an order for an unknown SKU through the saga', async () => {
