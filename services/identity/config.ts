@@ -22,7 +22,7 @@ export const identityConfigSchema = baseConfigSchema.extend({
   ARGON2_MEMORY_KIB: z.coerce.number().int().min(8).optional(),
   /** argon2id passes; absent → the library default. Lower it only in tests. */
   ARGON2_TIME_COST: z.coerce.number().int().min(1).optional(),
-  /** Failed logins (per e-mail and client address) allowed before the back-off starts. */
+  /** The failure (per e-mail and client address) at which the back-off starts. */
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   /** Window in which failures are counted. */
   LOGIN_FAILURE_WINDOW_MS: z.coerce.number().int().positive().default(15 * 60_000),

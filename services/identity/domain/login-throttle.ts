@@ -1,6 +1,6 @@
 /**
  * Back-off after repeated failed logins, counted per (e-mail, client address) in the cache. The
- * first `maxFailures` failures in the window are free; each further one locks the pair out for
+ * `maxFailures`-th failure in the window and each later one lock the pair out for
  * `base * 2^(n - maxFailures)` ms, capped. Keys hold a hash, never the e-mail itself.
  */
 import { createHash } from 'node:crypto';
