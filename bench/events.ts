@@ -15,15 +15,20 @@ import {
   EventBus,
   Outbox,
   createKafkaTransport,
+  createMemoryTransport,
+  createPgliteDb,
   createLogger,
   createPgDb,
   eventMigrations,
   migrate,
+  type Db,
   type EventDefinition,
+  type Transport,
 } from '../services/kit/index.ts';
 import type { BenchRow } from './types.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
+const EMBEDDED_EVENTS = Number(process.env.BENCH_EMBEDDED_EVENTS ?? 5_000);
 const KEYS = 100;
 const PARTITIONS = 3;
 const TX_SIZE = 500;
@@ -82,17 +87,17 @@ async function baseline(brokers: string[]): Promise<number> {
   return EVENTS / seconds;
 }
 
-async function kit(brokers: string[], databaseUrl: string): Promise<number> {
+function benchCatalog(topic: string) {
   const thing = z.object({ thingId: z.string(), seq: z.number().int() });
-  const catalog = {
-    'bench.happened': { topic: `bench.${id}.kit`, schema: thing, key: (d: z.infer<typeof thing>) => d.thingId },
-  } satisfies Record<string, EventDefinition>;
-  const schema = `bench_${id.replaceAll('-', '_')}`;
+  return { 'bench.happened': { topic, schema: thing, key: (d: z.infer<typeof thing>) => d.thingId } } satisfies Record<string, EventDefinition>;
+}
+
+/** Publishes `count` events through the outbox and waits until the inbox consumer handled them all. */
+async function pipeline(db: Db, transport: Transport, count: number): Promise<number> {
+  const catalog = benchCatalog(`bench.${id}.${transport.kind}`);
   const log = createLogger({ name: 'bench-events', level: 'warn' });
-  const db = await createPgDb({ connectionString: databaseUrl, schema, max: 8 });
   await migrate(db, eventMigrations);
   await db.query('create table effects (event_id text primary key, thing_id text, seq int)');
-  const transport = await createKafkaTransport({ brokers, clientId: 'bench-kit', log, partitions: PARTITIONS });
   const bus = new EventBus({ catalog, service: 'bench', db, transport, log, relay: { batchSize: 500, pollMs: 20 } });
   let handled = 0;
   let done: () => void = () => {};
@@ -100,12 +105,12 @@ async function kit(brokers: string[], databaseUrl: string): Promise<number> {
     done = resolve;
   });
   await bus.subscribe(
-    'bench',
+    `bench-${id}`,
     {
       'bench.happened': async (event, ctx) => {
         await ctx.tx.query('insert into effects values ($1, $2, $3)', [event.id, event.data.thingId, event.data.seq]);
         handled++;
-        if (handled === EVENTS) done();
+        if (handled === count) done();
       },
     },
     { concurrency: PARTITIONS },
@@ -113,9 +118,9 @@ async function kit(brokers: string[], databaseUrl: string): Promise<number> {
   await bus.start();
   const outbox = new Outbox(catalog, '/bench');
   const started = performance.now();
-  for (let i = 0; i < EVENTS; i += TX_SIZE) {
+  for (let i = 0; i < count; i += TX_SIZE) {
     await db.tx(async (tx) => {
-      for (let j = i; j < Math.min(EVENTS, i + TX_SIZE); j++) {
+      for (let j = i; j < Math.min(count, i + TX_SIZE); j++) {
         await outbox.publish(tx, { type: 'bench.happened', data: { thingId: `key-${j % KEYS}`, seq: Math.floor(j / KEYS) } });
       }
     });
@@ -124,13 +129,34 @@ async function kit(brokers: string[], databaseUrl: string): Promise<number> {
   await all;
   const seconds = (performance.now() - started) / 1000;
   await bus.stop();
-  await transport.close();
-  await db.close();
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  await client.query(`drop schema if exists ${schema} cascade`);
-  await client.end();
-  return EVENTS / seconds;
+  return count / seconds;
+}
+
+async function kit(brokers: string[], databaseUrl: string): Promise<number> {
+  const schema = `bench_${id.replaceAll('-', '_')}`;
+  const log = createLogger({ name: 'bench-events', level: 'warn' });
+  const db = await createPgDb({ connectionString: databaseUrl, schema, max: 8 });
+  const transport = await createKafkaTransport({ brokers, clientId: 'bench-kit', log, partitions: PARTITIONS });
+  try {
+    return await pipeline(db, transport, EVENTS);
+  } finally {
+    await transport.close();
+    await db.close();
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    await client.query(`drop schema if exists ${schema} cascade`);
+    await client.end();
+  }
+}
+
+/** The same pipeline on the embedded defaults (in-process transport, PGlite). */
+async function embedded(): Promise<number> {
+  const db = await createPgliteDb({ schema: 'bench' });
+  try {
+    return await pipeline(db, createMemoryTransport({ partitions: PARTITIONS }), EMBEDDED_EVENTS);
+  } finally {
+    await db.close();
+  }
 }
 
 /** Runs both pipelines and returns the table rows. */
@@ -138,6 +164,7 @@ export async function run(): Promise<BenchRow[]> {
   const { brokers, databaseUrl } = engines();
   const bare = await baseline(brokers);
   const full = await kit(brokers, databaseUrl);
+  const inProcess = await embedded();
   return [
     { name: `bare kafkajs produce/consume (${EVENTS} records, acks=all)`, value: Math.round(bare), unit: 'events/s' },
     {
@@ -147,6 +174,8 @@ export async function run(): Promise<BenchRow[]> {
       baseline: 'bare kafkajs produce/consume',
       ratio: full / bare,
     },
+    // No baseline: a bare in-process send/consume does no I/O, so a ratio to it would say nothing.
+    { name: `embedded (npm start): outbox → relay → in-process bus → inbox on PGlite (${EMBEDDED_EVENTS} events)`, value: Math.round(inProcess), unit: 'events/s' },
   ];
 }
 

@@ -3,6 +3,7 @@
  *
  * - One relay per schema sends at a time (a transaction-scoped advisory lock), so two replicas
  *   cannot interleave batches and break per-key order; rows are also taken `FOR UPDATE SKIP LOCKED`.
+ * - Housekeeping: sent rows are deleted after a day, inbox rows after 30 days.
  * - Rows are marked sent in the transaction that selected them, after the transport acknowledged
  *   them (Kafka: idempotent producer, acks=all). A crash between the two re-sends the batch on the
  *   next start: at-least-once on the wire, and the consumers' inbox makes it exactly-once in effect.
@@ -23,6 +24,11 @@ export interface RelayOptions {
   readonly pollMs?: number;
   /** Sent rows older than this are deleted. @default 24 h */
   readonly retentionMs?: number;
+  /**
+   * Inbox rows older than this are deleted. It must exceed the longest time an event can come
+   * again: topic retention and dead-letter retention (14 days) plus the time to replay. @default 30 days
+   */
+  readonly inboxRetentionMs?: number;
   /** Called with the size of each batch sent (metrics). */
   readonly onSent?: (count: number) => void;
 }
@@ -150,6 +156,8 @@ export class OutboxRelay {
   private async cleanup(): Promise<void> {
     this.lastCleanup = Date.now();
     const retention = this.options.retentionMs ?? 24 * 3_600_000;
+    const inboxRetention = this.options.inboxRetentionMs ?? 30 * 24 * 3_600_000;
     await this.options.db.query(`delete from outbox where sent_at < now() - ($1::float8 * interval '1 millisecond')`, [retention]);
+    await this.options.db.query(`delete from inbox where handled_at < now() - ($1::float8 * interval '1 millisecond')`, [inboxRetention]);
   }
 }
