@@ -37,6 +37,8 @@ export interface ConfigWatchHandlers {
 /** Watches `file` and calls back with each new valid config. Returns a stop function. */
 export function watchGatewayConfig(file: string, handlers: ConfigWatchHandlers): () => void {
   let timer: NodeJS.Timeout | undefined;
+  // The first change event always reloads (an unchanged document re-applies as a no-op); reading the
+  // file here instead would race with a write that lands before the read completes.
   let last = '';
   const reload = (): void => {
     readFile(file, 'utf8')
@@ -47,7 +49,6 @@ export function watchGatewayConfig(file: string, handlers: ConfigWatchHandlers):
       })
       .catch((err: unknown) => handlers.onError(err as Error));
   };
-  void readFile(file, 'utf8').then((t) => { last = t; }, () => undefined);
   const watcher: FSWatcher = watch(path.dirname(file), { persistent: false }, () => {
     clearTimeout(timer);
     timer = setTimeout(reload, DEBOUNCE_MS);

@@ -143,7 +143,8 @@ export function shellView(input: string): string {
       .replace(/\$[_@*#?!](?=[a-z])/g, '')
       .replace(/\$(?:[@*#?!_]|[a-z_][a-z0-9_]*|\{[a-z_][a-z0-9_]*\})(?![a-z0-9_({])/g, '')
       .replace(/\$[_@*#?!]/g, '')
-      .replace(/["'\\^]/g, ''),
+      .replace(/["'\\^]/g, '')
+      .replace(/\+/g, ' '),
   );
 }
 

@@ -181,7 +181,7 @@ describe('gateway proxy (loopback)', function () {
       next.routes = [...(next.routes ?? []), { pathPrefix: '/api/new', service: 'catalog' }];
       await writeFile(file, JSON.stringify(next));
       let status = 404;
-      for (let i = 0; i < 40 && status === 404; i++) {
+      for (let i = 0; i < 100 && status === 404; i++) {
         await sleep(50);
         const res = await client.request({ path: '/api/new/x', method: 'GET', headers: { host: HOST, 'user-agent': 't' } });
         await res.body.dump();

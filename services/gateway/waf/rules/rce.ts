@@ -33,6 +33,10 @@ const WEAK = words([
   'xargs', 'watch', 'timeout', 'nice', 'sleep', 'wc', 'rev', 'tar', 'zip', 'unzip', 'gzip', 'xz', 'rsync', 'strings',
   'ldd', 'lsof', 'pkill', 'killall', 'whereis', 'which', 'locate', 'history', 'alias', 'unset', 'start', 'call',
 ]);
+// Reconnaissance commands that are an attack even alone as a value (`cmd=whoami`).
+const STANDALONE = words([
+  'whoami', 'ifconfig', 'ipconfig', 'netstat', 'visudo', 'printenv', 'systeminfo', 'tasklist', 'ansible-[\\w-]+', 'chef-[\\w-]+',
+]);
 const ANY_COMMAND = `(?:${DISTINCT}|${INTERP}|${WEAK})`;
 const PATH_PREFIX = '(?:[\\w.-]*/)*';
 const END = '(?![\\w-])';
@@ -40,17 +44,22 @@ const SHELL_ARG = `\\s+(?:-{1,2}[a-z]|/|~|\\$|\\.\\.?/|${PATH_PREFIX}(?:${DISTIN
 
 /** RCE rules. */
 export const RCE_RULES: readonly PayloadRule[] = [
-  patternRule('rce-chained-command', 'rce', 1, 'shell',
-    new RegExp(`(?:[;|\`]|\\$\\(|<<<|&&|\\|\\||[<>]\\(|\\{)\\s*\\(?\\s*${PATH_PREFIX}${ANY_COMMAND}${END}`)),
+  // Inside `$(`, backticks, process substitution or a here-string any command name is code; after
+  // `;` `|` `&&` `||` (which prose uses too: "hello; time he came") an ordinary word needs shell-like
+  // arguments, another command, a following operator or the end of the value.
+  patternRule('rce-chained-command', 'rce', 1, 'shell', new RegExp(
+    `(?:\`|\\$\\(|<<<|[<>]\\(|\\{)\\s*\\(?\\s*${PATH_PREFIX}${ANY_COMMAND}${END}|` +
+    `(?:[;|&])\\s*\\(?\\s*${PATH_PREFIX}(?:${DISTINCT}${END}|(?:${INTERP}|${WEAK})${END}(?:\\s*$|\\s*[;|&<>\`)]|${SHELL_ARG}|\\s+${WEAK}${END}))`)),
   patternRule('rce-escaped-command', 'rce', 1, 'base',
     new RegExp(`(?:^|[;&|\`(])\\s*\\\\${ANY_COMMAND}${END}|\\$\\{?\\w+\\}?\\s+-[a-z]\\b`)),
   patternRule('rce-command-start', 'rce', 1, 'shell', new RegExp(
-    `(?:^|[&\\n\\r]|\\(\\s*\\)\\s*\\{[^}]*\\}\\s*;?)\\s*${PATH_PREFIX}(?:${DISTINCT}${END}|(?:${INTERP}|${WEAK})${END}${SHELL_ARG})`), TEXT_TARGETS, true),
+    `(?:^|[&\\n\\r]|\\(\\s*\\)\\s*\\{[^}]*\\}\\s*;?)\\s*${PATH_PREFIX}(?:${STANDALONE}${END}|${DISTINCT}${END}\\s+\\S|(?:${INTERP}|${WEAK})${END}${SHELL_ARG})`),
+    ['path', 'arg', 'header', 'filename'], true),
   patternRule('rce-binary-path', 'rce', 1, 'shell', /(?:^|[^\w.])\/?(?:usr\/(?:local\/)?)?s?bin\/[\w.-]+/),
   patternRule('rce-shell-syntax', 'rce', 1, 'base',
-    /\$\(|\$\{|\$\[|[<>]\(\s*\w|`[^`]*[a-z][^`]*`|\(\s*\)\s*\{|<<<|\{[^{}\s]*,[^{}\s]*\}/),
+    /\$\(|\$\{|\$\[|[<>]\(\s*\w|`[^`]*[a-z][^`]*`|\(\s*\)\s*\{|<<<|\{[^{}\s:]*,[^{}\s:]*\}/),
   patternRule('rce-path-glob', 'rce', 1, 'shell',
-    /(?:^|[\s;|&=])\/?(?:[\w.-]+\/)*[\w.-]*[[?*][^/\s=&]*\/[\w.?*[\]!-]*|\/[\w.-]*\[[^\]\s]*\]/),
+    /(?:^|[\s;|&=])\/(?:[\w.-]+\/)*[\w.-]*[[?*][^/\s=&]*\/[\w.?*[\]!-]*|(?:^|[\s;|&=])(?:\/[\w.-]*)*\/[\w.-]*\[[^\]\s]*\]/),
   patternRule('rce-windows-control', 'rce', 1, 'base', new RegExp(
     '\\bfor\\s+(?:/[dlrf]\\b[^%]*)?%%?\\S+\\s+in\\s*\\(|' +
     '\\bif(?:\\s*/i)?(?:\\s+not)?\\s*(?:exist\\b|errorlevel\\b|defined\\b|cmdextversion\\b|' +

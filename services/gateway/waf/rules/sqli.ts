@@ -38,14 +38,52 @@ const SQL_STRONG = words([
 const OPERATOR_ONLY =
   /^\s*(?:xor|rlike|regexp|is\s+(?:not\s+)?null|like\s+null|not\s+between|between|>>|<<|&&|\|\||!=|<>|<=>?|>=|==|->|!)\s*$/;
 
+const QUOTE_KEYWORD = new RegExp(
+  `${Q}[\\s);]*(?:or|and|xor|union|select|alter|insert|update|delete|drop|exec|execute|having|order|group|` +
+  `waitfor|sleep|benchmark|like|rlike|regexp|collate|notnull|is|between|similar|glob|ilike|into|from|where|` +
+  `limit|procedure|case|when|div|mod)(?![\\w\\u00c0-\\u024f])`, 'g');
+// A quoted title that starts with a keyword (`"Union von Europa"`, `"Select" jeans`, `'Order of the
+// Phoenix'`): an opening quote after a space, the word right after it, a closing quote after words.
+const QUOTED_PHRASE = new RegExp(`^(${Q})[a-z\\u00c0-\\u024f][\\w\\u00c0-\\u024f]*(?: [\\w\\u00c0-\\u024f.,!-]+)*\\1(?:$|[\\s.,;:!?)])`);
+
+/** Quote followed by an SQL keyword, unless it is a quoted phrase or an elision (`d'or`, `l'or`). */
+function quoteKeyword(text: string): boolean {
+  for (const m of text.matchAll(QUOTE_KEYWORD)) {
+    const at = m.index;
+    const before = at === 0 ? '' : text[at - 1] ?? '';
+    const opening = before === '' || before === ' ' || before === '(' || before === '=';
+    if (opening && QUOTED_PHRASE.test(text.slice(at))) continue;
+    if (/(?:^|[^\w])[dl]$/.test(text.slice(Math.max(0, at - 2), at)) && /^'[a-z]+$/.test(m[0])) continue;
+    return true;
+  }
+  return false;
+}
+
+// JSON put in a parameter or cookie (filters, consent state) is full of quotes and colons by nature.
+function isJsonDocument(text: string): boolean {
+  const t = text.trim();
+  if (!/^[[{]/.test(t)) return false;
+  try {
+    JSON.parse(t);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const UNION_SELECT = /\bunion\b[\s(]*(?:all\b|distinct(?:row)?\b)?[\s(]*select\b/;
+
 /** SQL injection rules. */
 export const SQLI_RULES: readonly PayloadRule[] = [
-  patternRule('sqli-union-select', 'sqli', 1, 'noComments',
-    /\bunion\b[\s(]*(?:all\b|distinct(?:row)?\b)?[\s(]*select\b/),
-  patternRule('sqli-quote-keyword', 'sqli', 1, 'noComments', new RegExp(
-    `${Q}[\\s);]*(?:or|and|xor|union|select|alter|insert|update|delete|drop|exec|execute|having|order|group|` +
-    `waitfor|sleep|benchmark|like|rlike|regexp|collate|notnull|is|between|similar|glob|ilike|into|from|where|` +
-    `limit|procedure|case|when|div|mod)(?![\\w\\u00c0-\\u024f])`)),
+  {
+    // Also with comments deleted outright: some parsers and filters join `UN/**/ION` into a keyword.
+    id: 'sqli-union-select', family: 'sqli', paranoia: 1, targets: TEXT_TARGETS,
+    test: (views) => UNION_SELECT.test(views.noComments) || (views.base.includes('/*') && UNION_SELECT.test(views.base.replace(/\/\*.*?\*\//g, ''))),
+  },
+  {
+    id: 'sqli-quote-keyword', family: 'sqli', paranoia: 1, targets: TEXT_TARGETS,
+    test: (views) => quoteKeyword(views.noComments),
+  },
   patternRule('sqli-quote-operator', 'sqli', 1, 'noComments',
     new RegExp(`${Q}\\s*(?:\\|\\|?|&&|=|\\*|\\?|<>|!=|<=>|#|--|\\^)|(?:\\^|#)\\s*${Q}|${Q}\\w*${Q}\\s*(?:=|<|>|!=)`)),
   patternRule('sqli-tautology', 'sqli', 1, 'noComments',
@@ -75,7 +113,7 @@ export const SQLI_RULES: readonly PayloadRule[] = [
   {
     // Many SQL metacharacters in one value (CRS 942430): blind probes and obfuscated payloads.
     id: 'sqli-char-anomaly', family: 'sqli', paranoia: 2, targets: ARG_TARGETS, matchesPlainTokens: true,
-    test: (views) => (views.decoded.match(/[~!@#$%^&*()\-+={}[\]|:;"'´’‘`<>]/g)?.length ?? 0) >= 12,
+    test: (views) => (views.decoded.match(/[~!@#$%^&*()\-+={}[\]|:;"'´’‘`<>]/g)?.length ?? 0) >= 12 && !isJsonDocument(views.decoded),
   },
 ];
 

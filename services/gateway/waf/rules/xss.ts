@@ -22,11 +22,16 @@ const SPREAD_TAGS = words([
   'noscript', 'vmlframe', 'portal',
 ]);
 
+const EVENT_HANDLER = /(?:^|[\s"'`;/0-9=,(\\+])(?:on[a-z]{3,40}|formaction|srcdoc|xlink:href|dynsrc|lowsrc|datasrc)[\s;,(]*=(?!=)/;
+
 /** XSS rules. */
 export const XSS_RULES: readonly PayloadRule[] = [
   patternRule('xss-script-tag', 'xss', 1, 'jsDecoded', /<\s*\/?\s*(?:[a-z]+\s*:\s*)?script\b/),
-  patternRule('xss-event-handler', 'xss', 1, 'jsDecoded',
-    /(?:^|[\s"'`;/0-9=,(\\+])(?:on[a-z]{3,40}|formaction|srcdoc|xlink:href|dynsrc|lowsrc|datasrc)[\s;,(]*=(?!=)/),
+  {
+    // Standard base64 (`…Hum/onafe=`) can spell a handler by chance; a pure token is not markup.
+    id: 'xss-event-handler', family: 'xss', paranoia: 1, targets: TEXT_TARGETS,
+    test: (views) => EVENT_HANDLER.test(views.jsDecoded) && !/^[A-Za-z0-9+/_-]{16,}={0,2}$/.test(views.decoded),
+  },
   patternRule('xss-script-scheme', 'xss', 1, 'compact',
     /(?:java|vb|live|ecma|j)script:|-moz-binding|expression\(|@import|behavior:|#@~\^|\blanguage=["']?(?:j|vb)script/, TEXT_TARGETS, true),
   patternRule('xss-html-tag', 'xss', 1, 'jsDecoded', new RegExp(
