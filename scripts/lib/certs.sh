@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Certificates and keys of the test kube-apiserver, made with openssl (sourced by scripts/engines).
 # P-256 keys: fast to generate on every `engines up`, accepted by the API server for serving,
 # client auth and service-account token signing (ES256).
@@ -7,7 +8,7 @@ make_kube_certs() {
   local dir=$1
   mkdir -p "$dir"
   (
-    cd "$dir"
+    cd "$dir" || exit 1
     local ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
     openssl req -x509 "${ec[@]}" -keyout ca.key -out ca.crt -days 3650 -subj '/CN=vitrine-test-ca' \
       -addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign' 2>/dev/null

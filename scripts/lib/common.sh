@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # the variables are used by the scripts that source this file
 # Shared settings of scripts/provision and scripts/engines (sourced, not run).
 # Every engine version is pinned in one place: Kafka in scripts/kafka/pom.xml, Kubernetes and
 # etcd in scripts/kube-apiserver/go.mod; PostgreSQL and Redis are Debian 12's packages.
