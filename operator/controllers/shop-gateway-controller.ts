@@ -92,22 +92,40 @@ function secretReader(ctx: ReconcileContext, namespace: string): SecretReader {
   };
 }
 
-/** Operator-level settings from the environment, read once when the controller is built. */
-function optionsFromEnv(env: NodeJS.ProcessEnv): ShopGatewayControllerOptions {
+function positiveMs(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer of milliseconds, got "${raw}"`);
+  return value;
+}
+
+/**
+ * Operator-level settings from the environment, read once when the controller is built:
+ * VITRINE_IMAGE, VITRINE_OCI_WAF_ENDPOINT, VITRINE_OCI_LB_ENDPOINT (endpoint overrides),
+ * VITRINE_OCI_POLL_MS and VITRINE_OCI_LB_WAIT_MS (requeue delays). A bad value stops start-up.
+ */
+export function gatewayOptionsFromEnv(env: NodeJS.ProcessEnv): ShopGatewayControllerOptions {
   const oci: OciAccessOptions = {
     ...(env.VITRINE_OCI_WAF_ENDPOINT ? { wafEndpoint: env.VITRINE_OCI_WAF_ENDPOINT } : {}),
     ...(env.VITRINE_OCI_LB_ENDPOINT ? { loadBalancerEndpoint: env.VITRINE_OCI_LB_ENDPOINT } : {}),
   };
-  return { ...(env.VITRINE_IMAGE ? { gatewayImage: env.VITRINE_IMAGE } : {}), oci };
+  const pollMs = positiveMs(env, 'VITRINE_OCI_POLL_MS');
+  const waitForLoadBalancerMs = positiveMs(env, 'VITRINE_OCI_LB_WAIT_MS');
+  return Object.freeze({
+    ...(env.VITRINE_IMAGE ? { gatewayImage: env.VITRINE_IMAGE } : {}),
+    oci,
+    timings: { ...(pollMs ? { pollMs } : {}), ...(waitForLoadBalancerMs ? { waitForLoadBalancerMs } : {}) },
+  });
 }
 
 /**
  * Builds the ShopGateway controller. `registerControllers` calls it with the manager
- * (`shopGatewayController(manager)`, settings from VITRINE_IMAGE, VITRINE_OCI_WAF_ENDPOINT,
- * VITRINE_OCI_LB_ENDPOINT); tests pass options: `shopGatewayController(undefined, { oci: {...} })`.
+ * (`shopGatewayController(manager)`, settings from `gatewayOptionsFromEnv`); tests pass options:
+ * `shopGatewayController(undefined, { oci: {...} })`.
  */
 export function shopGatewayController(_manager?: Manager, options?: ShopGatewayControllerOptions): Controller {
-  const opts = options ?? optionsFromEnv(process.env);
+  const opts = options ?? gatewayOptionsFromEnv(process.env);
   const access = new OciAccess(opts.oci);
   const image = opts.gatewayImage ?? DEFAULT_GATEWAY_IMAGE;
   const waitForPlatformMs = opts.waitForPlatformMs ?? 30_000;
