@@ -37,6 +37,7 @@ export async function mochaGlobalSetup(): Promise<void> {
   let origin = 'from the environment';
   if (!hasEngineEnvironment(process.env)) {
     const started = Date.now();
+    console.log('engines: KAFKA_BROKERS, DATABASE_URL, REDIS_URL or KUBECONFIG not set; starting a private set');
     privateEngines = startPrivateEngines();
     // Safety net: if the run ends without the teardown (an uncaught error), still stop them.
     process.once('exit', () => privateEngines?.stop());
