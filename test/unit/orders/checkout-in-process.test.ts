@@ -129,6 +129,26 @@ describe('checkout saga in process (embedded engines)', function () {
     assert.deepEqual(r.rows[0], { status: 'released', reason: 'expired' });
   });
 
+  it('moves an invoiced order to shipped and delivered on the shipping events, with a tracking link', async () => {
+    const placed = await checkout('tok_approve', { user: 'u-ship' });
+    const id = placed.body.id;
+    await settled(id, 'u-ship', ['invoiced']);
+    const shipmentId = `shp-${id}`;
+    // Stand in for the shipping service: its events on the shared in-process bus.
+    await stack.orders.db.tx(async (tx) => {
+      await stack.orders.events.publish(tx, { type: 'shipment.created', data: { shipmentId, orderId: id, customerId: 'u-ship', carrier: 'correios', trackingCode: 'BR123' } });
+    });
+    const shipped = await settled(id, 'u-ship', ['shipped']);
+    assert.equal((shipped as { trackingUrl?: string }).trackingUrl, 'https://rastreio.example/?carrier=correios&code=BR123');
+    await stack.orders.db.tx(async (tx) => {
+      await stack.orders.events.publish(tx, { type: 'shipment.delivered', data: { shipmentId, orderId: id, customerId: 'u-ship', deliveredAt: new Date().toISOString() } });
+    });
+    const delivered = await settled(id, 'u-ship', ['delivered']);
+    assert.deepEqual(delivered.history.map((h) => h.status).slice(-2), ['shipped', 'delivered']);
+    const cancel = await fetch(`${stack.urls.orders}/api/orders/${id}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${await stack.issuer.token('u-ship')}` } });
+    assert.equal(cancel.status, 409, 'a delivered order cannot be cancelled');
+  });
+
   it('rejects an order for an unknown SKU through the saga', async () => {
     const placed = await checkout('tok_approve', { user: 'u-ghost', sku: 'NO-SUCH-SKU' });
     const o = await settled(placed.body.id, 'u-ghost', ['cancelled']);
