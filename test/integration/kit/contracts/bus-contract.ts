@@ -296,6 +296,28 @@ export function busContract(label: string, setup: () => Promise<BusFixture>): vo
       assert.equal(calls, 1);
     });
 
+    it('stop waits for the handler in flight and flushes the outbox', async () => {
+      await bus.stop();
+      bus = new EventBus({ catalog, service: 'contract', db, transport: fx.transport, log, relay: { pollMs: 60_000 } });
+      let started = false;
+      await bus.subscribe(g1, {
+        'thing.happened': async (event, ctx) => {
+          started = true;
+          await new Promise((r) => setTimeout(r, 700));
+          await ctx.tx.query('insert into effects (consumer, thing_id, seq, event_id) values ($1,$2,$3,$4)', ['g1', event.data.thingId, event.data.seq, event.id]);
+        },
+      });
+      await bus.start();
+      await publish('s', 1);
+      await waitFor('the handler to start', () => started);
+      // Written without waking the relay: only the flush on stop can send it.
+      await db.tx((tx) => bus.outbox.publish(tx, { type: 'thing.noted', data: { thingId: 's', note: 'late' } }));
+      await bus.stop();
+      assert.equal((await effects()).length, 1, 'the handler in flight finished and committed');
+      const unsent = await db.query('select 1 from outbox where sent_at is null');
+      assert.equal(unsent.rowCount, 0, 'the outbox was flushed');
+    });
+
     it('reports consumer lag', async () => {
       await bus.subscribe(g1, { 'thing.happened': async () => {} });
       await bus.start();
