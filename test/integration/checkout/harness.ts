@@ -221,7 +221,7 @@ export async function startCheckoutStack(settings: CheckoutSettings = {}): Promi
       CONSUMER_GROUP: `orders-${runId}`,
       KAFKA_CLIENT_ID: `orders-${runId}`,
       CART_URL: `http://127.0.0.1:${ports.cart}`,
-      RESERVATION_TIMEOUT_MS: String(settings.reservationTimeoutMs ?? 60_000),
+      RESERVATION_TIMEOUT_MS: String(settings.reservationTimeoutMs ?? 120_000),
       PAYMENT_TIMEOUT_MS: String(settings.paymentTimeoutMs ?? 60_000),
       SAGA_SWEEP_MS: '250',
     }),
