@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import { Redis } from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
+import { type Admin, Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { databaseUrl, HOW_TO_PROVISION, kafkaBrokers, kubeconfigPath, redisUrl } from '../support/engines.ts';
 import { checkEngines, HarnessError } from '../support/harness.ts';
@@ -28,18 +28,22 @@ describe('real engines', function () {
   this.timeout(60_000);
 
   describe('Kafka', () => {
-    const kafka = new Kafka({ clientId: 'engines-smoke', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
     const topic = `smoke.engines.${suffix()}`;
+    let kafka: Kafka;
+    let admin: Admin;
 
+    // Addresses are read in hooks, not while the suite is defined, so a missing engine fails
+    // these tests rather than the loading of every suite.
     before(async () => {
+      kafka = new Kafka({ clientId: 'engines-smoke', brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+      admin = kafka.admin();
       await admin.connect();
       // GIVEN a topic made through the admin API, as the operator makes the catalog's topics
       assert.equal(await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true }), true);
     });
     after(async () => {
-      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-      await admin.disconnect();
+      await admin?.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin?.disconnect();
     });
 
     it('round-trips a keyed message with headers through a consumer group and commits its offset', async () => {
@@ -101,7 +105,7 @@ describe('real engines', function () {
       redis.on('error', () => undefined);
     });
     after(async () => {
-      await redis.quit();
+      await redis?.quit();
     });
 
     it('stores a value with a millisecond expiry and forgets it afterwards', async () => {
@@ -118,15 +122,16 @@ describe('real engines', function () {
   });
 
   describe('PostgreSQL', () => {
-    const client = new pg.Client({ connectionString: databaseUrl() });
     const table = `smoke_engines_${suffix()}`;
+    let client: pg.Client;
     before(async () => {
+      client = new pg.Client({ connectionString: databaseUrl() });
       await client.connect();
       await client.query(`CREATE TABLE ${table} (id int PRIMARY KEY, note text NOT NULL)`);
     });
     after(async () => {
-      await client.query(`DROP TABLE IF EXISTS ${table}`);
-      await client.end();
+      await client?.query(`DROP TABLE IF EXISTS ${table}`);
+      await client?.end();
     });
 
     it('reports a real server version', async () => {
