@@ -184,6 +184,7 @@ export function shopGatewayController(_manager?: Manager, options?: ShopGatewayC
         ? await applyStep(oci, { owner, compartmentId: settings.compartmentId, policy: buildWafPolicy(gw.spec.waf ?? {}), address, previous, ...(opts.timings ? { timings: opts.timings } : {}) })
         : await deleteStep(oci, { owner, compartmentId: settings.compartmentId, previous, ...(opts.timings ? { timings: opts.timings } : {}) });
       if (/^(Creating|Updating|Deleting|Replacing)/.test(result.reason)) ctx.recorder.record(gw as KubernetesObject, 'Normal', result.reason, result.message);
+      if (/Failed$/.test(result.reason)) ctx.recorder.record(gw as KubernetesObject, 'Warning', result.reason, result.message);
       if (mode === 'apply' && result.done) {
         const key = `${gw.metadata.generation ?? 0}|${address ?? ''}|${settings.version}|${result.state.wafPolicyOcid ?? ''}|${result.state.wafOcid ?? ''}`;
         settled.set(owner.uid, { key, at: Date.now(), result });

@@ -74,6 +74,13 @@ async function waitStep(oci: OciClients, state: OciGatewayState, resource: WafRe
   return inProgress(state, 'OciWorkInProgress', `${what} ${resource.id} is ${resource.lifecycleState}${pct !== undefined ? ` (${pct}%)` : ''}`, pollMs);
 }
 
+/** Why OCI failed the resource, from the work request recorded in status (if there is one). */
+async function failureNote(oci: OciClients, wr: WorkRequestView | undefined): Promise<string> {
+  if (!wr) return '';
+  const read = await readWorkRequest(oci, wr.id, wr.operation);
+  return read.error ? ` (${wr.operation}: ${read.error})` : '';
+}
+
 function started(operation: string, id: string | undefined): WorkRequestView | undefined {
   return id ? { id, operation, status: 'ACCEPTED', percentComplete: 0 } : undefined;
 }
@@ -100,7 +107,11 @@ export async function applyStep(oci: OciClients, input: OciApplyInput): Promise<
   state.wafPolicyOcid = policy.id;
   if (TRANSITIONAL_STATES.has(policy.lifecycleState)) return waitStep(oci, state, policy, 'WAF policy', pollMs);
   if (policy.lifecycleState === 'FAILED') {
-    return { state, done: false, reason: 'WafPolicyFailed', message: `WAF policy ${policy.id} is FAILED in OCI; delete it or fix the spec`, requeueAfterMs: pollMs * 30 };
+    // Ours and unusable: delete it; the next create gets a new retry token (it names this OCID).
+    const res = await oci.call('DeleteWebAppFirewallPolicy', () => oci.waf.deleteWebAppFirewallPolicy({ webAppFirewallPolicyId: policy.id, ...(policy.etag ? { ifMatch: policy.etag } : {}) }));
+    const why = await failureNote(oci, input.previous.workRequest);
+    state.workRequest = started('DeleteWafPolicy', res.opcWorkRequestId);
+    return { state, done: false, reason: 'WafPolicyFailed', message: `WAF policy ${policy.id} is FAILED in OCI${why}; deleting it to create it again`, requeueAfterMs: pollMs * 5 };
   }
   if (policy.freeformTags[SPEC_HASH_TAG] !== hash) {
     const res = await oci.call('UpdateWebAppFirewallPolicy', () => oci.waf.updateWebAppFirewallPolicy({
@@ -142,7 +153,10 @@ export async function applyStep(oci: OciClients, input: OciApplyInput): Promise<
   state.wafOcid = firewall.id;
   if (TRANSITIONAL_STATES.has(firewall.lifecycleState)) return waitStep(oci, state, firewall, 'web app firewall', pollMs);
   if (firewall.lifecycleState === 'FAILED') {
-    return { state, done: false, reason: 'WebAppFirewallFailed', message: `web app firewall ${firewall.id} is FAILED in OCI`, requeueAfterMs: pollMs * 30 };
+    const res = await oci.call('DeleteWebAppFirewall', () => oci.waf.deleteWebAppFirewall({ webAppFirewallId: firewall.id, ...(firewall.etag ? { ifMatch: firewall.etag } : {}) }));
+    const why = await failureNote(oci, input.previous.workRequest);
+    state.workRequest = started('DeleteWebAppFirewall', res.opcWorkRequestId);
+    return { state, done: false, reason: 'WebAppFirewallFailed', message: `web app firewall ${firewall.id} is FAILED in OCI${why}; deleting it to create it again`, requeueAfterMs: pollMs * 5 };
   }
   if (firewall.loadBalancerId && firewall.loadBalancerId !== lb.id) {
     // The load balancer was replaced (Service re-created): a firewall cannot move, so it goes.

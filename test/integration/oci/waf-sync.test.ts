@@ -127,13 +127,26 @@ describe('OCI step machine against the fake', function () {
     assert.deepEqual(order, ['DeleteWebAppFirewall', 'DeleteWebAppFirewallPolicy']);
   });
 
-  it('reports a failed work request with OCI\'s message and records its progress', async function () {
+  it('reports a failed create with OCI\'s message, then replaces the FAILED policy under a new retry token', async function () {
     const o = owner();
+    const before = fake.counts.createPolicy;
     fake.store.failingWorkRequests = 1;
-    const result = await applyStep(oci, { owner: o, compartmentId: COMPARTMENT, policy: buildWafPolicy({}), address: undefined, previous: {}, timings: TIMINGS });
-    assert.equal(result.state.workRequest?.operation, 'CreateWafPolicy');
+    const policy = buildWafPolicy({});
+    const first = await applyStep(oci, { owner: o, compartmentId: COMPARTMENT, policy, address: undefined, previous: {}, timings: TIMINGS });
+    assert.equal(first.state.workRequest?.operation, 'CreateWafPolicy');
     await new Promise((r) => setTimeout(r, 100));
-    const next = await applyStep(oci, { owner: o, compartmentId: COMPARTMENT, policy: buildWafPolicy({}), address: undefined, previous: result.state, timings: TIMINGS });
-    assert.equal(next.reason, 'WafPolicyFailed');
+    const failed = await applyStep(oci, { owner: o, compartmentId: COMPARTMENT, policy, address: undefined, previous: first.state, timings: TIMINGS });
+    assert.equal(failed.reason, 'WafPolicyFailed');
+    assert.match(failed.message, /InternalError/);
+    const replaced = await converge(async (previous) => {
+      const r = await applyStep(oci, { owner: o, compartmentId: COMPARTMENT, policy, address: undefined, previous, timings: TIMINGS });
+      return r.reason === 'WaitingForAddress' ? { ...r, done: true } : r;
+    }, failed.state);
+    assert.notEqual(replaced.state.wafPolicyOcid, first.state.wafPolicyOcid);
+    assert.equal(fake.store.policies.get(first.state.wafPolicyOcid!)?.data.lifecycleState, 'DELETED');
+    assert.equal(fake.store.policies.get(replaced.state.wafPolicyOcid!)?.data.lifecycleState, 'ACTIVE');
+    assert.equal(fake.counts.createPolicy - before, 2);
+    const tokens = fake.requests.filter((r) => r.operation === 'CreateWebAppFirewallPolicy' && r.status === 200).slice(-2).map((r) => r.retryToken);
+    assert.notEqual(tokens[0], tokens[1]);
   });
 });
