@@ -7,6 +7,7 @@ import { createService, loadConfig, type Cache, type Service, type ServiceOption
 import { cartConfigSchema, type CartConfig } from './config.ts';
 import { clearCart, readCart, type CartLimits, type CartView, type CatalogLookup } from './domain/cart.ts';
 import { httpCatalogLookup } from './data/catalog-client.ts';
+import { guardCache } from './data/guarded-cache.ts';
 import { registerCartRoutes } from './http/routes.ts';
 import { registerCartHandlers } from './messaging/handlers.ts';
 
@@ -36,9 +37,9 @@ export async function create(options: CartOptions = {}): Promise<CartService> {
     lookup = httpCatalogLookup(config.CATALOG_URL, config.CATALOG_TIMEOUT_MS);
   }
   const svc = await createService({ name: config.SERVICE_NAME ?? 'cart', cache: true, auth: true, ...rest, config });
-  const cache = svc.cache;
   const auth = svc.auth;
-  if (!cache || !auth) throw new Error('cart needs a cache and a token verifier');
+  if (!svc.cache || !auth) throw new Error('cart needs a cache and a token verifier');
+  const cache = guardCache(svc.cache, config.CACHE_TIMEOUT_MS);
   const limits: CartLimits = { ttlMs: config.CART_TTL_MS, maxLines: config.CART_MAX_LINES };
   registerCartRoutes(svc.app, { cache, auth, lookup, limits, maxQuantity: config.CART_MAX_QUANTITY });
   await registerCartHandlers(svc, cache, limits);

@@ -6,6 +6,8 @@ import { baseConfigSchema } from '../kit/index.ts';
 
 /** Schema of catalog's environment. */
 export const catalogConfigSchema = baseConfigSchema.extend({
+  /** A cache operation slower than this fails (Redis down must not hang requests). */
+  CACHE_TIMEOUT_MS: z.coerce.number().int().positive().default(500),
   /** How long a product or a result page stays in the cache (events invalidate earlier). */
   CATALOG_CACHE_TTL_MS: z.coerce.number().int().positive().default(60_000),
   /** Products per page of `GET /api/catalog/products`. */

@@ -7,6 +7,7 @@ import type { Product } from './domain/product.ts';
 import { catalogConfigSchema, type CatalogConfig } from './config.ts';
 import { ProductCatalog } from './domain/catalog.ts';
 import { DEMO_PRODUCTS, seedProducts } from './domain/seed.ts';
+import { guardCache } from './data/guarded-cache.ts';
 import { registerCatalogRoutes } from './http/routes.ts';
 import { registerCatalogHandlers } from './messaging/handlers.ts';
 
@@ -35,8 +36,8 @@ export async function create(options: CatalogOptions = {}): Promise<CatalogServi
     config,
   });
   if (!svc.auth) svc.log.warn('no JWKS_URL and no auth given: admin writes are disabled');
-  const cache = svc.cache;
-  if (!cache) throw new Error('catalog needs a cache');
+  if (!svc.cache) throw new Error('catalog needs a cache');
+  const cache = guardCache(svc.cache, config.CACHE_TIMEOUT_MS);
   const catalog = new ProductCatalog({
     db: svc.db,
     cache,

@@ -16,6 +16,8 @@ export const identityConfigSchema = baseConfigSchema.extend({
   IDENTITY_SIGNING_KEY: z.string().min(1).optional(),
   /** Comma-separated e-mails that get the `admin` role when they register. */
   ADMIN_EMAILS: emailList.default([]),
+  /** A cache operation slower than this fails (Redis down must not hang requests). */
+  CACHE_TIMEOUT_MS: z.coerce.number().int().positive().default(500),
   ACCESS_TOKEN_TTL_S: z.coerce.number().int().positive().max(3600).default(900),
   REFRESH_TOKEN_TTL_S: z.coerce.number().int().positive().default(30 * 24 * 3600),
   /** argon2id memory cost (KiB); absent → the library default. Lower it only in tests. */

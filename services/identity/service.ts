@@ -7,6 +7,7 @@ import { loadSigningKey, jwksOf } from './domain/keys.ts';
 import { createPasswordHasher } from './domain/passwords.ts';
 import { LoginThrottle } from './domain/login-throttle.ts';
 import { Accounts } from './domain/accounts.ts';
+import { guardCache } from './data/guarded-cache.ts';
 import { registerIdentityRoutes } from './http/routes.ts';
 
 /** Options of {@link create}: the kit's, with identity's own config. */
@@ -34,8 +35,8 @@ export async function create(options: IdentityOptions = {}): Promise<IdentitySer
     auth,
   });
   if (key.generated) svc.log.warn({ kid: key.kid }, 'no IDENTITY_SIGNING_KEY: using a key generated at start (tokens die with this process)');
-  const cache = svc.cache;
-  if (!cache) throw new Error('identity needs a cache');
+  if (!svc.cache) throw new Error('identity needs a cache');
+  const cache = guardCache(svc.cache, config.CACHE_TIMEOUT_MS);
   const accounts = new Accounts({
     db: svc.db,
     cache,

@@ -8,6 +8,7 @@ import { kitErrors, validated, type Auth, type Cache } from '../../kit/index.ts'
 import { clearCart, readCart, removeItem, setItem, type CartLimits, type CatalogLookup } from '../domain/cart.ts';
 import { itemBody, skuParams, userParams } from './schemas.ts';
 import { cartOpenApi } from './openapi.ts';
+import { cacheOutage } from './cache-outage.ts';
 
 /** What the routes need. */
 export interface CartRouteDeps {
@@ -50,6 +51,7 @@ export function registerCartRoutes(app: Express, deps: CartRouteDeps): void {
       res.json(await removeItem(cache, limits, caller(req), params.sku));
     }),
   );
+  mine.use(cacheOutage);
   app.use('/api/cart', mine);
 
   const internal = Router();
@@ -66,5 +68,6 @@ export function registerCartRoutes(app: Express, deps: CartRouteDeps): void {
       res.status(204).end();
     }),
   );
+  internal.use(cacheOutage);
   app.use('/internal', internal);
 }

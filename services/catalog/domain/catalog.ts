@@ -2,7 +2,8 @@
  * Catalog's rules: reads through a cache-aside layer (per product, and per result page under a
  * generation counter that one increment invalidates), writes that publish `product.updated` in
  * the same transaction, and invalidation when events say a product or its stock changed.
- * The cache is an optimization: when it fails, reads go to the database and a warning is logged.
+ * The cache is an optimization: when it fails, reads go to the database and a warning is logged,
+ * and the cache is skipped for a few seconds so that each request does not wait out Redis retries.
  */
 import { createHash } from 'node:crypto';
 import { getJson, setJson, type Cache, type Db, type Logger, type Tx } from '../../kit/index.ts';
@@ -31,28 +32,34 @@ export interface CatalogDeps {
 }
 
 const productKey = (sku: string) => `product:${sku}`;
+const productGenerationKey = (sku: string) => `product-generation:${sku}`;
+/** Bumped by every invalidation: cached pages carry it in their keys, so one increment orphans them all. */
 const GENERATION_KEY = 'products:generation';
+/** How long the cache is bypassed after it failed. */
+export const CACHE_BYPASS_MS = 5_000;
 
 /** Catalog reads and writes. */
 export class ProductCatalog {
+  private bypassUntil = 0;
+
   constructor(private readonly deps: CatalogDeps) {}
 
   /** A product by SKU (inactive ones too, so carts can tell they became unavailable). */
   async get(sku: string): Promise<Product> {
     const cached = await this.cached<Product>(productKey(sku));
     if (cached) return cached;
-    const before = await this.generation();
+    const before = await this.generation(productGenerationKey(sku));
     const product = await findProduct(this.deps.db, sku);
     if (!product) throw catalogErrors.product_not_found(`no product with SKU ${sku}`);
-    // A write that landed while we read would be overwritten by our stale copy: skip caching then.
-    if ((await this.generation()) === before) await this.remember(productKey(sku), product);
+    // An invalidation of this SKU while we read means our copy may be stale: do not cache it.
+    if ((await this.generation(productGenerationKey(sku))) === before) await this.remember(productKey(sku), product);
     return product;
   }
 
   /** A page (1-based) of active products matching `query`. */
   async search(query: string, page: number): Promise<ProductPage> {
     const normalized = normalizeSearch(query);
-    const generation = await this.generation();
+    const generation = await this.generation(GENERATION_KEY);
     const digest = createHash('sha256').update(normalized).digest('base64url').slice(0, 22);
     const key = `products:${generation}:${page}:${digest}`;
     const cached = await this.cached<ProductPage>(key);
@@ -98,13 +105,12 @@ export class ProductCatalog {
 
   /** Forgets the cached product and every cached page. */
   async invalidate(sku: string): Promise<void> {
-    try {
+    // Entries expire by TTL anyway; a failed (or skipped) invalidation only delays freshness.
+    await this.safely('invalidate', async () => {
       await this.deps.cache.del(productKey(sku));
+      await this.deps.cache.incr(productGenerationKey(sku));
       await this.deps.cache.incr(GENERATION_KEY);
-    } catch (err) {
-      // Entries expire by TTL anyway; a failed invalidation only delays freshness.
-      this.deps.log.warn({ sku, err: (err as Error).message }, 'cache invalidation failed');
-    }
+    });
   }
 
   private async published(tx: Tx, sku: string): Promise<Product> {
@@ -114,28 +120,27 @@ export class ProductCatalog {
     return product;
   }
 
-  private async generation(): Promise<string> {
-    try {
-      return (await this.deps.cache.get(GENERATION_KEY)) ?? '0';
-    } catch {
-      return 'nocache';
-    }
+  private async generation(key: string): Promise<string> {
+    return (await this.safely('generation', async () => (await this.deps.cache.get(key)) ?? '0')) ?? 'nocache';
   }
 
   private async cached<T>(key: string): Promise<T | null> {
-    try {
-      return await getJson<T>(this.deps.cache, key);
-    } catch (err) {
-      this.deps.log.warn({ err: (err as Error).message }, 'cache read failed');
-      return null;
-    }
+    return (await this.safely('read', () => getJson<T>(this.deps.cache, key))) ?? null;
   }
 
   private async remember(key: string, value: unknown): Promise<void> {
+    await this.safely('write', () => setJson(this.deps.cache, key, value, { ttlMs: this.deps.cacheTtlMs }));
+  }
+
+  /** Runs a cache operation unless the cache failed recently; a failure opens the bypass. */
+  private async safely<T>(what: string, op: () => Promise<T>): Promise<T | undefined> {
+    if (Date.now() < this.bypassUntil) return undefined;
     try {
-      await setJson(this.deps.cache, key, value, { ttlMs: this.deps.cacheTtlMs });
+      return await op();
     } catch (err) {
-      this.deps.log.warn({ err: (err as Error).message }, 'cache write failed');
+      this.bypassUntil = Date.now() + CACHE_BYPASS_MS;
+      this.deps.log.warn({ op: what, err: (err as Error).message, bypassMs: CACHE_BYPASS_MS }, 'cache failed; reading the database');
+      return undefined;
     }
   }
 }

@@ -9,6 +9,7 @@ import type { Accounts } from '../domain/accounts.ts';
 import { identityErrors } from '../errors.ts';
 import { loginBody, logoutBody, refreshBody, registerBody } from './schemas.ts';
 import { identityOpenApi } from './openapi.ts';
+import { cacheOutage } from './cache-outage.ts';
 
 /** What the routes need. */
 export interface IdentityRouteDeps {
@@ -100,6 +101,7 @@ export function registerIdentityRoutes(app: Express, deps: IdentityRouteDeps): v
     res.json(await accounts.profile(principal.subject));
   });
 
-  router.use(retryAfter);
+  // Login's back-off and the revocation list live in Redis: without it, fail closed with a 503.
+  router.use(cacheOutage, retryAfter);
   app.use('/api/identity', router);
 }

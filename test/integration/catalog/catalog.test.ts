@@ -28,6 +28,12 @@ describe('catalog (real PostgreSQL + Redis)', function () {
   before(async () => {
     stack = await startStack({ catalog: true, identityEnv: { ADMIN_EMAILS: adminEmail }, catalogEnv: { CATALOG_PAGE_SIZE: '5', CATALOG_CACHE_TTL_MS: '30000' } });
     admin = (await signUp(stack.urls.identity, adminEmail)).accessToken;
+    // The seed's product.updated events come back to catalog and invalidate; let them land first so
+    // that the cache assertions below see a quiet cache.
+    await waitFor('the seed events to be handled', async () => {
+      const r = await stack.pg.query<{ n: number }>(`select count(*)::int as n from ${stack.names.catalog}.inbox where event_type = 'product.updated'`);
+      return (r.rows[0]?.n ?? 0) >= 12;
+    });
   });
   after(() => stack?.stop());
 

@@ -69,13 +69,17 @@ export interface StackOptions {
   readonly identityEnv?: Record<string, string>;
   readonly catalogEnv?: Record<string, string>;
   readonly cartEnv?: Record<string, string>;
+  /** Redis for the services (e.g. a private one a test stops); @default the shared test Redis */
+  readonly redisUrl?: string;
+  /** Catalog and cart log nothing (a test that breaks an engine on purpose). */
+  readonly quiet?: boolean;
 }
 
 const CHEAP_ARGON2 = { ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1' };
 
 /** Starts identity (and catalog, cart) on the real engines. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const env = { DATABASE_URL: databaseUrl(), REDIS_URL: redisUrl(), LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '50' };
+  const env = { DATABASE_URL: databaseUrl(), REDIS_URL: options.redisUrl ?? redisUrl(), LOG_LEVEL: options.quiet ? 'silent' : 'warn', OUTBOX_POLL_MS: '50' };
   const names = { identity: uniqueName('identity'), catalog: uniqueName('catalog'), cart: uniqueName('cart') };
   const transport = createMemoryTransport();
   const redis = new Redis(redisUrl(), { lazyConnect: true });
