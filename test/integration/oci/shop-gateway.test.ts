@@ -11,7 +11,7 @@ import { OCI_FINALIZER, type ShopGatewayControllerOptions } from '../../../opera
 import { SPEC_HASH_TAG } from '../../../operator/oci/tags.ts';
 import { loadBalancerAnnotations } from '../../../operator/render/gateway-service.ts';
 import { KubeApiError, RESOURCES, type KubeClient, type Manager } from '../../../operator/runtime/index.ts';
-import { generateTestApiKey, startOciFake, type OciFake } from '../../support/oci-fake/index.ts';
+import { generateTestApiKey, startOciFake, type OciFake, type TestApiKey } from '../../support/oci-fake/index.ts';
 import { createNamespace, deleteNamespace, installCrds, kubeClient, startOperator, waitFor } from './kube-helpers.ts';
 
 const COMPARTMENT = 'ocid1.compartment.oc1..shopgateway';
@@ -60,6 +60,7 @@ describe('ShopGateway on the real kube-apiserver and the OCI fake', function () 
   let fake: OciFake;
   let ns: string;
   let options: ShopGatewayControllerOptions;
+  let key: TestApiKey;
   const operators: Manager[] = [];
 
   async function restartOperator(): Promise<void> {
@@ -71,7 +72,7 @@ describe('ShopGateway on the real kube-apiserver and the OCI fake', function () 
     client = kubeClient();
     await installCrds(client);
     ns = await createNamespace(client, 'shopgw');
-    const key = generateTestApiKey('operator');
+    key = generateTestApiKey('operator');
     fake = await startOciFake();
     fake.trustKey(key.keyId, key.publicKeyPem);
     fake.store.workRequestDurationMs = 300;
@@ -212,6 +213,23 @@ describe('ShopGateway on the real kube-apiserver and the OCI fake', function () 
     assert.equal(fake.store.firewalls.get(gw.status?.wafOcid ?? '')?.data.lifecycleState, 'ACTIVE');
     assert.equal(fake.store.policies.get(gw.status?.wafPolicyOcid ?? '')?.data.lifecycleState, 'ACTIVE');
     assert.equal(fake.counts.deletePolicy + fake.counts.deleteFirewall, deletes);
+  });
+
+  it('reports a refused key as a condition and recovers once the Secret holds the new key', async function () {
+    // The old key is deleted in OCI; the operator's cached clients still sign with it.
+    const rotated = generateTestApiKey('operator');
+    fake.distrustKey(key.keyId);
+    fake.trustKey(rotated.keyId, rotated.publicKeyPem);
+    await client.create(RESOURCES.shopGateways, gateway(ns, 'rotated'));
+    const refused = await waitFor('NotAuthenticated condition', async () => {
+      const g = await getGateway(client, ns, 'rotated');
+      return g?.status?.conditions?.find((c) => c.type === 'WafReady' && c.reason === 'NotAuthenticated');
+    });
+    assert.equal(refused.status, 'False');
+    assert.ok(fake.counts.rejectedSignatures > 0);
+    await client.mergePatch(RESOURCES.secrets, ns, 'oci-api-key', { data: { fingerprint: b64(rotated.fingerprint), privateKey: b64(rotated.privateKeyPem) } });
+    await waitFor('policy created with the new key', async () => (await getGateway(client, ns, 'rotated'))?.status?.wafPolicyOcid);
+    key = rotated;
   });
 
   it('rejects bad specs at apply: flex max below min, a WAF on a non-L7 load balancer, a bad country code', async function () {

@@ -59,6 +59,8 @@ export interface OciFake {
   readonly requests: RequestLogEntry[];
   /** Trusts a public key for a keyId (`tenancy/user/fingerprint`). */
   trustKey(keyId: string, publicKeyPem: string): void;
+  /** Stops trusting a keyId (a key deleted from the user in the console). */
+  distrustKey(keyId: string): void;
   inject(rule: FaultRule): void;
   clearFaults(): void;
   addLoadBalancer(input: FakeLoadBalancerInput): string;
@@ -218,6 +220,9 @@ export async function startOciFake(): Promise<OciFake> {
     requests,
     trustKey(keyId, publicKeyPem) {
       keys.set(keyId, publicKeyFromPem(publicKeyPem));
+    },
+    distrustKey(keyId) {
+      keys.delete(keyId);
     },
     inject(rule) {
       faults.push({ rule, left: rule.times ?? 1 });

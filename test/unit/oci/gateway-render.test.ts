@@ -82,3 +82,14 @@ describe('gateway workload and config', function () {
     assert.equal(gatewayConfig(owner, { hosts: ['x.example.com'], waf: { enabled: false } }).waf, undefined);
   });
 });
+
+describe('gatewayOptionsFromEnv', function () {
+  it('reads the endpoint overrides and delays, and names a bad variable', async function () {
+    const { gatewayOptionsFromEnv } = await import('../../../operator/controllers/shop-gateway-controller.ts');
+    const opts = gatewayOptionsFromEnv({ VITRINE_OCI_WAF_ENDPOINT: 'http://127.0.0.1:1', VITRINE_OCI_POLL_MS: '250', VITRINE_IMAGE: 'img:2' });
+    assert.deepEqual(opts.oci, { wafEndpoint: 'http://127.0.0.1:1' });
+    assert.deepEqual(opts.timings, { pollMs: 250 });
+    assert.equal(opts.gatewayImage, 'img:2');
+    assert.throws(() => gatewayOptionsFromEnv({ VITRINE_OCI_LB_WAIT_MS: 'soon' }), /VITRINE_OCI_LB_WAIT_MS must be a positive integer/);
+  });
+});
