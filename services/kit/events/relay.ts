@@ -20,8 +20,14 @@ export interface RelayOptions {
   readonly log: Logger;
   /** Rows per transaction. @default 500 */
   readonly batchSize?: number;
-  /** Idle poll interval. @default 200 */
+  /** Poll interval after a non-empty batch; doubles while the outbox stays empty, up to `maxIdlePollMs`. @default 200 */
   readonly pollMs?: number;
+  /**
+   * Longest idle poll interval. Commits in this process wake the relay at once, so polling is only
+   * the safety net for rows left by another process (a replica that died); it need not be eager.
+   * @default 2000
+   */
+  readonly maxIdlePollMs?: number;
   /** Sent rows older than this are deleted. @default 24 h */
   readonly retentionMs?: number;
   /**
@@ -126,6 +132,8 @@ export class OutboxRelay {
 
   private async run(): Promise<void> {
     let failures = 0;
+    let idle = this.pollMs;
+    const maxIdle = Math.max(this.pollMs, this.options.maxIdlePollMs ?? 2_000);
     while (this.running) {
       let sent = 0;
       this.woken = false;
@@ -139,9 +147,11 @@ export class OutboxRelay {
       }
       if (failures === 0 && (sent === this.batchSize || this.woken)) {
         this.woken = false;
+        idle = this.pollMs;
         continue;
       }
-      const delay = failures > 0 ? Math.min(MAX_ERROR_BACKOFF_MS, this.pollMs * 2 ** failures) : this.pollMs;
+      idle = sent > 0 ? this.pollMs : Math.min(maxIdle, idle * 2);
+      const delay = failures > 0 ? Math.min(MAX_ERROR_BACKOFF_MS, this.pollMs * 2 ** failures) : idle;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
         this.wakeUp = () => {
