@@ -11,6 +11,8 @@ PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 
 KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$VITRINE_ROOT/scripts/kafka/pom.xml")"
 KAFKA_LIBS="$VITRINE_CACHE/kafka-$KAFKA_VERSION/libs"
+# helm renders the chart in the packaging tests; built through the Go module proxy like kube-apiserver.
+HELM_VERSION="v3.19.0"
 KUBERNETES_VERSION="$(awk '$1 == "k8s.io/kubernetes" { print $2; exit }' "$VITRINE_ROOT/scripts/kube-apiserver/go.mod")"
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
