@@ -22,6 +22,8 @@ export const ordersConfigSchema = baseConfigSchema.extend({
   PAYMENT_TIMEOUT_MS: ms(60_000),
   /** How often overdue orders are looked for. */
   SAGA_SWEEP_MS: ms(1_000),
+  /** How long an Idempotency-Key is remembered; a key older than this may be used again. */
+  IDEMPOTENCY_KEY_TTL_MS: ms(24 * 3_600_000),
   /** Tracking link template; `{trackingCode}` and `{carrier}` are replaced. Absent → no trackingUrl. */
   TRACKING_URL_TEMPLATE: z.string().max(500).optional(),
 });

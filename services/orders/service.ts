@@ -41,7 +41,7 @@ export async function create(options: OrdersOptions = {}): Promise<OrdersService
   });
   registerOrderRoutes({ svc, cart, timeouts, trackingUrlTemplate: config.TRACKING_URL_TEMPLATE, onPlaced: () => metrics.placed() });
   await registerOrderHandlers(svc, config.CONSUMER_GROUP, config.CONSUMER_CONCURRENCY, timeouts, metrics);
-  const sweeper = new TimeoutSweeper(svc, config.SAGA_SWEEP_MS, timeouts, metrics);
+  const sweeper = new TimeoutSweeper(svc, config.SAGA_SWEEP_MS, timeouts, metrics, config.IDEMPOTENCY_KEY_TTL_MS);
 
   return {
     ...svc,

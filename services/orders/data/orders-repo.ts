@@ -191,6 +191,12 @@ export async function insertIdempotencyKey(db: Queryable, customerId: string, ke
   await db.query('insert into idempotency_keys (customer_id, idem_key, fingerprint, order_id) values ($1, $2, $3, $4)', [customerId, key, fingerprint, orderId]);
 }
 
+/** Forgets idempotency keys older than `ttlMs`; returns how many. */
+export async function deleteOldIdempotencyKeys(db: Queryable, ttlMs: number): Promise<number> {
+  const r = await db.query(`delete from idempotency_keys where created_at < now() - ($1::float8 * interval '1 millisecond')`, [ttlMs]);
+  return r.rowCount;
+}
+
 /** Status counts, for tests and dashboards. */
 export async function countByStatus(db: Queryable): Promise<Record<string, number>> {
   const r = await db.query<{ status: string; n: number }>('select status, count(*)::int as n from orders group by status');

@@ -1,27 +1,37 @@
 /**
- * The saga's timeouts: an order waiting too long for inventory or payments is cancelled (which
+ * The saga's timeouts (and the expiry of idempotency keys): an order waiting too long for inventory or payments is cancelled (which
  * makes inventory release the stock and payments void or refund). Several replicas may sweep at
  * once: rows are taken `FOR UPDATE SKIP LOCKED`, and the state machine ignores a stale deadline.
  */
 import type { Service } from '../../kit/index.ts';
 import { advanceOrder, type SagaTimeouts } from '../domain/advance-order.ts';
-import { clearDeadline, lockOverdue } from '../data/orders-repo.ts';
+import { clearDeadline, deleteOldIdempotencyKeys, lockOverdue } from '../data/orders-repo.ts';
 import type { OrdersMetrics } from './metrics.ts';
 
 const BATCH = 100;
+const KEY_CLEANUP_EVERY_MS = 60_000;
 
 /** A periodic sweep of overdue orders. */
 export class TimeoutSweeper {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
+  private lastKeyCleanup = 0;
 
   constructor(
     private readonly svc: Service,
     private readonly everyMs: number,
     private readonly timeouts: SagaTimeouts,
     private readonly metrics: OrdersMetrics,
+    private readonly idempotencyKeyTtlMs: number,
   ) {}
+
+  /** Forgets expired idempotency keys (at most once a minute unless `force`); returns how many. */
+  async forgetOldKeys(force = false): Promise<number> {
+    if (!force && Date.now() - this.lastKeyCleanup < KEY_CLEANUP_EVERY_MS) return 0;
+    this.lastKeyCleanup = Date.now();
+    return deleteOldIdempotencyKeys(this.svc.db, this.idempotencyKeyTtlMs);
+  }
 
   /** Cancels every overdue order; returns how many were cancelled. */
   async sweepOnce(): Promise<number> {
@@ -55,6 +65,7 @@ export class TimeoutSweeper {
     this.stopped = false;
     const tick = () => {
       this.running = this.sweepOnce()
+        .then(() => this.forgetOldKeys())
         .then(() => undefined)
         .catch((err: unknown) => this.svc.log.warn({ err }, 'timeout sweep failed; will retry'))
         .finally(() => {

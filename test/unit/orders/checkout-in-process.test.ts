@@ -167,6 +167,12 @@ describe('checkout saga in process (embedded engines)', function () {
     const someoneElse = await checkout('tok_approve', { user: 'u-idem-2', key: 'idem-1' });
     assert.equal(someoneElse.status, 201);
     assert.notEqual(someoneElse.body.id, first.body.id);
+    // Once the key is older than IDEMPOTENCY_KEY_TTL_MS it is forgotten and may be used again.
+    await stack.orders.db.query(`update idempotency_keys set created_at = now() - interval '2 days' where customer_id = 'u-idem'`);
+    assert.equal(await stack.orders.sweeper.forgetOldKeys(true), 1);
+    const reused = await checkout('tok_decline', { user: 'u-idem', key: 'idem-1' });
+    assert.equal(reused.status, 201);
+    assert.notEqual(reused.body.id, first.body.id);
   });
 
   it('shows orders to their owner and admins only', async () => {
