@@ -19,6 +19,8 @@ export const shippingConfigSchema = baseConfigSchema.extend({
   TRACKING_LINK_TTL_DAYS: z.coerce.number().int().positive().max(3650).default(120),
   /** How long a tracking view stays cached (shipment events invalidate it earlier). */
   TRACKING_CACHE_TTL_MS: z.coerce.number().int().positive().default(300_000),
+  /** In-memory copy of a view in front of Redis (bounds how stale another replica's change can look); 0 = off. */
+  TRACKING_LOCAL_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   /** Key of the hashes of contact e-mails and postcodes (the lookup form); absent → random. */
   LOOKUP_PEPPER: z.string().min(32).optional(),
   /** Lookups allowed per client address and per order number in one window. */

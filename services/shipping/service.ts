@@ -56,6 +56,7 @@ export async function create(options: ShippingOptions = {}): Promise<Service> {
     ring: settings.ring,
     pepper: settings.pepper,
     cacheTtlMs: config.TRACKING_CACHE_TTL_MS,
+    localTtlMs: config.TRACKING_LOCAL_CACHE_MS,
     linkTtlMs: settings.linkTtlMs,
     lookupLimit: config.LOOKUP_LIMIT,
     lookupWindowMs: config.LOOKUP_WINDOW_MS,

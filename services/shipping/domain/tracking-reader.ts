@@ -29,9 +29,18 @@ export interface TrackingReaderOptions {
   readonly linkTtlMs: number;
   readonly lookupLimit: number;
   readonly lookupWindowMs: number;
-  /** Counts cache hits and misses. */
-  readonly onCache?: (outcome: 'hit' | 'miss') => void;
+  /**
+   * How long this process keeps a view in memory in front of Redis; 0 turns it off. Another
+   * replica's change reaches this one's memory after at most this long (its own changes at once).
+   * @default 0
+   */
+  readonly localTtlMs?: number;
+  /** Counts reads by where they were answered. */
+  readonly onCache?: (outcome: 'local' | 'hit' | 'miss') => void;
 }
+
+/** Most views kept in memory; the oldest goes first. */
+const LOCAL_MAX_ENTRIES = 10_000;
 
 function sameDigest(a: string | undefined, b: string): boolean {
   if (a === undefined) return false;
@@ -42,6 +51,8 @@ function sameDigest(a: string | undefined, b: string): boolean {
 
 /** Reads tracking views for the page and the API. */
 export class TrackingReader {
+  private readonly local = new Map<string, { json: string; until: number }>();
+
   constructor(private readonly o: TrackingReaderOptions) {}
 
   /** The view's JSON text for a token; null for every kind of bad token and for unknown shipments. */
@@ -49,9 +60,16 @@ export class TrackingReader {
     const claims = verifyTrackingToken(this.o.ring, token);
     if (!claims) return null;
     const key = viewKey(claims.shipmentId);
+    const ttl = this.o.localTtlMs ?? 0;
+    const mem = ttl > 0 ? this.local.get(key) : undefined;
+    if (mem && mem.until > Date.now()) {
+      this.o.onCache?.('local');
+      return mem.json;
+    }
     const cached = await this.o.cache.get(key);
     if (cached !== null) {
       this.o.onCache?.('hit');
+      this.remember(key, cached);
       return cached;
     }
     this.o.onCache?.('miss');
@@ -59,7 +77,16 @@ export class TrackingReader {
     if (!view) return null;
     const json = JSON.stringify(view);
     await this.o.cache.set(key, json, { ttlMs: this.o.cacheTtlMs });
+    this.remember(key, json);
     return json;
+  }
+
+  private remember(key: string, json: string): void {
+    const ttl = this.o.localTtlMs ?? 0;
+    if (ttl <= 0) return;
+    this.local.delete(key);
+    if (this.local.size >= LOCAL_MAX_ENTRIES) this.local.delete(this.local.keys().next().value as string);
+    this.local.set(key, { json, until: Date.now() + ttl });
   }
 
   /** The view for a token, parsed. */
@@ -70,6 +97,7 @@ export class TrackingReader {
 
   /** Drops a shipment's cached view. */
   async invalidate(shipmentId: string): Promise<void> {
+    this.local.delete(viewKey(shipmentId));
     await this.o.cache.del(viewKey(shipmentId));
   }
 

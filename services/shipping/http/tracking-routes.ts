@@ -45,6 +45,12 @@ function sendPage(res: Response, status: number, html: string, locale: Locale): 
   res.type('html').send(html);
 }
 
+/** Weak ETag of a view's JSON: its `updatedAt` and length change with every change of the view. */
+export function etagOf(json: string): string {
+  const at = /"updatedAt":"([^"]{1,40})"/.exec(json)?.[1] ?? '';
+  return `W/"${json.length.toString(36)}-${Buffer.from(at).toString('base64url')}"`;
+}
+
 function tokenOf(req: Request): string | undefined {
   const h = req.query.h;
   return typeof h === 'string' && h.length > 0 ? h : undefined;
@@ -85,8 +91,12 @@ export function registerTrackingRoutes(app: Express, deps: TrackingRoutesDeps): 
       deps.rejected.inc({ surface: 'api' });
       throw trackingErrors.tracking_not_found('no tracking for this link');
     }
+    // The hot path (a cache hit): headers set directly, no MIME lookup; a weak validator from the
+    // view's update time spares Express hashing the body for its ETag.
     res.setHeader('Cache-Control', 'private, no-store');
-    res.type('json').send(json);
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('ETag', etagOf(json));
+    res.send(json);
   });
 
   app.post(
