@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { CRDS_DIR, renderCrds } from '../../../scripts/gen-crds.ts';
+import { CRDS_DIR, REFERENCE_PATH, renderCrds } from '../../../scripts/gen-crds.ts';
+import { renderCrdReference } from '../../../operator/api/v1alpha1/reference.ts';
 import type { ShopGatewaySpec, ShopServiceSpec } from '../../../operator/api/v1alpha1/index.ts';
 
 describe('CRDs generated from operator/api/v1alpha1', () => {
@@ -13,6 +14,10 @@ describe('CRDs generated from operator/api/v1alpha1', () => {
       const committed = readFileSync(join(CRDS_DIR, name), 'utf8');
       assert.equal(committed, content, `${name} differs from the generated CRD`);
     }
+  });
+
+  it('docs/crd-reference.md matches the types', () => {
+    assert.equal(readFileSync(REFERENCE_PATH, 'utf8'), renderCrdReference(), 'run npx tsx scripts/gen-crds.ts');
   });
 
   it('carry the status and scale subresources, printer columns and CEL rules', () => {
