@@ -5,7 +5,7 @@
  * every outcome and fails fast while the upstream is down.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
+import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { gatewayErrors } from '../http/errors.ts';
@@ -68,59 +68,60 @@ function errorCode(err: unknown): string {
   return e.code ?? e.cause?.code ?? '';
 }
 
+// Swallows the body of an answer that is going to be retried.
+const discard = (): Writable => new Writable({ write: (_chunk, _enc, done) => done() });
+
 /** Forwards and streams the answer; resolves with the upstream status once the body is sent. */
 export async function forward(upstream: Upstream, input: ForwardInput): Promise<number> {
   const method = (input.req.method ?? 'GET').toUpperCase();
   // A streamed body cannot be replayed, so only buffered or empty bodies are retried.
   const canRetry = IDEMPOTENT.has(method) && (input.body !== undefined || method === 'GET' || method === 'HEAD');
   const attempts = 1 + (canRetry ? upstream.config.retries : 0);
-  const abort = new AbortController();
-  const onClose = (): void => {
-    if (!input.res.writableFinished) abort.abort();
-  };
-  input.res.once('close', onClose);
-  try {
-    for (let attempt = 1; ; attempt++) {
-      if (!upstream.breaker.tryAcquire()) {
-        throw gatewayErrors.upstream_unavailable(`circuit open for ${upstream.name}`, {
-          retryAfterSeconds: Math.ceil(upstream.breaker.retryAfterMs() / 1000),
-        });
-      }
-      let response: Dispatcher.ResponseData;
-      try {
-        response = await upstream.pool.request({
+  for (let attempt = 1; ; attempt++) {
+    if (!upstream.breaker.tryAcquire()) {
+      throw gatewayErrors.upstream_unavailable(`circuit open for ${upstream.name}`, {
+        retryAfterSeconds: Math.ceil(upstream.breaker.retryAfterMs() / 1000),
+      });
+    }
+    let status = 0;
+    let retry = false;
+    try {
+      // undici's stream() writes the upstream body straight into the client response (no
+      // intermediate Readable); it ends the response, and a client that leaves aborts the request.
+      await upstream.pool.stream(
+        {
           path: input.path,
           method: method as Dispatcher.HttpMethod,
           headers: upstreamHeaders(input),
           body: input.body ?? (method === 'GET' || method === 'HEAD' ? undefined : input.req),
-          signal: abort.signal,
-        });
-      } catch (err) {
-        if (abort.signal.aborted) return 499; // the client went away; nothing to answer
-        upstream.breaker.onFailure();
-        const code = errorCode(err);
-        if (TIMEOUT_ERRORS.has(code)) throw gatewayErrors.upstream_timeout(`${upstream.name} did not answer in time`, {}, { cause: err });
-        if (attempt < attempts && RETRYABLE_ERRORS.has(code)) {
-          await sleep(RETRY_BACKOFF_MS * attempt);
-          continue;
-        }
-        throw gatewayErrors.bad_gateway(`${upstream.name} unreachable`, {}, { cause: err });
+        },
+        ({ statusCode, headers }) => {
+          status = statusCode;
+          if (RETRYABLE_STATUS.has(statusCode)) {
+            upstream.breaker.onFailure();
+            if (attempt < attempts) {
+              retry = true;
+              return discard();
+            }
+          } else {
+            upstream.breaker.onSuccess();
+          }
+          input.res.writeHead(statusCode, responseHeaders(headers));
+          return input.res;
+        },
+      );
+    } catch (err) {
+      if (status !== 0 && !retry) throw err; // failed mid-answer: the caller can only drop the connection
+      upstream.breaker.onFailure();
+      const code = errorCode(err);
+      if (TIMEOUT_ERRORS.has(code)) throw gatewayErrors.upstream_timeout(`${upstream.name} did not answer in time`, {}, { cause: err });
+      if (attempt < attempts && RETRYABLE_ERRORS.has(code)) {
+        await sleep(RETRY_BACKOFF_MS * attempt);
+        continue;
       }
-      if (RETRYABLE_STATUS.has(response.statusCode)) {
-        upstream.breaker.onFailure();
-        if (attempt < attempts) {
-          await response.body.dump();
-          await sleep(RETRY_BACKOFF_MS * attempt);
-          continue;
-        }
-      } else {
-        upstream.breaker.onSuccess();
-      }
-      input.res.writeHead(response.statusCode, responseHeaders(response.headers));
-      await pipeline(response.body, input.res);
-      return response.statusCode;
+      throw gatewayErrors.bad_gateway(`${upstream.name} unreachable`, {}, { cause: err });
     }
-  } finally {
-    input.res.off('close', onClose);
+    if (!retry) return status;
+    await sleep(RETRY_BACKOFF_MS * attempt);
   }
 }

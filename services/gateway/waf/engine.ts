@@ -57,10 +57,29 @@ function argLimitMatches(targets: readonly Target[], policy: WafPolicy): RuleMat
   return args > policy.maxArgs ? [{ ruleId: 'protocol-too-many-args', family: 'protocol', location: 'args' }] : [];
 }
 
+/** Header values cached (User-Agent, Referer… repeat across requests); the cache is cleared when full. */
+const HEADER_CACHE_ENTRIES = 10_000;
+const HEADER_CACHE_MAX_VALUE_LENGTH = 1_024;
+
 /** Builds a WAF for a policy. */
 export function createWaf(policy: WafPolicy, observer: WafObserver = {}): Waf {
   const rules = ALL_PAYLOAD_RULES.filter((r) => r.paranoia <= policy.paranoia && !policy.disabledRules.includes(r.id));
   const ownHosts = policy.ownHosts.map((h) => h.toLowerCase());
+  // Rule ids matching a header value. Header rules do not depend on the request's context (the
+  // off-domain rule only looks at fields), so the answer for a value is always the same.
+  const headerCache = new Map<string, readonly PayloadRule[]>();
+
+  const matchingRules = (target: Target, views: Views, ctx: RuleContext, skip: ReadonlySet<string>): PayloadRule[] => {
+    const plain = PLAIN_TOKEN.test(target.value);
+    const out: PayloadRule[] = [];
+    for (const rule of rules) {
+      if (skip.has(rule.id) || !rule.targets.includes(target.kind)) continue;
+      if (plain && rule.matchesPlainTokens !== true) continue;
+      if (rule.test(views, target, ctx)) out.push(rule);
+    }
+    return out;
+  };
+
   return {
     policy,
     inspect(req, correlationId) {
@@ -70,17 +89,27 @@ export function createWaf(policy: WafPolicy, observer: WafObserver = {}): Waf {
       matches.push(...argLimitMatches(targets, policy));
       const host = (headerValue(req, 'host') ?? '').toLowerCase();
       const ctx: RuleContext = { ownHosts: host === '' ? ownHosts : [...ownHosts, host] };
-      const views: Views[] = targets.map((t) => makeViews(t.value));
-      const plain = targets.map((t) => PLAIN_TOKEN.test(t.value));
-      for (const rule of rules) {
-        for (let i = 0; i < targets.length; i++) {
-          const target = targets[i] as Target;
-          if (target.value === '' || !rule.targets.includes(target.kind)) continue;
-          if (plain[i] === true && rule.matchesPlainTokens !== true) continue;
-          if (rule.test(views[i] as Views, target, ctx)) {
-            matches.push({ ruleId: rule.id, family: rule.family, location: target.location });
-            break;
+      const matched = new Set<string>();
+      const none: ReadonlySet<string> = new Set();
+      for (const target of targets) {
+        if (target.value === '') continue;
+        let found: readonly PayloadRule[];
+        if (target.kind === 'header' && target.value.length <= HEADER_CACHE_MAX_VALUE_LENGTH) {
+          const cached = headerCache.get(target.value);
+          if (cached === undefined) {
+            found = matchingRules(target, makeViews(target.value), ctx, none);
+            if (headerCache.size >= HEADER_CACHE_ENTRIES) headerCache.clear();
+            headerCache.set(target.value, found);
+          } else {
+            found = cached;
           }
+        } else {
+          found = matchingRules(target, makeViews(target.value), ctx, matched);
+        }
+        for (const rule of found) {
+          if (matched.has(rule.id)) continue;
+          matched.add(rule.id);
+          matches.push({ ruleId: rule.id, family: rule.family, location: target.location });
         }
       }
       if (matches.length === 0) return ALLOW;

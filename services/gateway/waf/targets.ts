@@ -17,26 +17,34 @@ const STRUCTURED_HEADERS = new Set([
 ]);
 const FILENAME_HEADERS = new Set(['x-filename', 'x_filename', 'x-file-name']);
 
+// Header names lower-cased once per request (protocol checks look several up, most are absent).
+const headerIndexes = new WeakMap<object, Map<string, string[]>>();
+
+function headerIndex(req: WafRequest): Map<string, string[]> {
+  let index = headerIndexes.get(req.headers);
+  if (index === undefined) {
+    index = new Map();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value === undefined) continue;
+      const name = key.toLowerCase();
+      const list = index.get(name) ?? [];
+      if (typeof value === 'string') list.push(value);
+      else list.push(...value);
+      index.set(name, list);
+    }
+    headerIndexes.set(req.headers, index);
+  }
+  return index;
+}
+
 /** First value of a header (case-insensitive), or undefined. */
 export function headerValue(req: WafRequest, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (key.toLowerCase() !== wanted || value === undefined) continue;
-    return typeof value === 'string' ? value : value[0];
-  }
-  return undefined;
+  return headerIndex(req).get(name.toLowerCase())?.[0];
 }
 
 /** Every value of a header (a repeated header yields several). */
 export function headerValues(req: WafRequest, name: string): string[] {
-  const wanted = name.toLowerCase();
-  const values: string[] = [];
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (key.toLowerCase() !== wanted || value === undefined) continue;
-    if (typeof value === 'string') values.push(value);
-    else values.push(...value);
-  }
-  return values;
+  return headerIndex(req).get(name.toLowerCase()) ?? [];
 }
 
 /** Splits a request target into path and query (a fragment, which clients must not send, stays in the query). */
