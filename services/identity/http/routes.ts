@@ -56,7 +56,7 @@ export function registerIdentityRoutes(app: Express, deps: IdentityRouteDeps): v
     '/register',
     validated({ body: registerBody }, async ({ body }, _req, res) => {
       const created = await accounts.register(body);
-      res.status(201).location(`/api/identity/users/${created.id}`).json(created);
+      res.status(201).json(created);
     }),
   );
 
