@@ -71,6 +71,11 @@ describe('kit createService (embedded engines)', function () {
     assert.ok(lines.some((l) => l.msg === 'stock change seen' && l.correlationId === 'corr-svc-1'));
   });
 
+  it('works in its own schema on an owned PGlite', async () => {
+    const r = await svc.db.query<{ s: string }>(`select table_schema as s from information_schema.tables where table_name = 'stock'`);
+    assert.deepEqual(r.rows, [{ s: 'stock_test' }]);
+  });
+
   it('rejects an event that breaks its schema in the publisher transaction', async () => {
     await assert.rejects(
       svc.db.tx((tx) => svc.events.publish(tx, { type: 'stock.changed', data: { sku: 'x', available: -1 } })),

@@ -1,8 +1,8 @@
 /**
  * Runs the store and cache contracts on the embedded implementations (PGlite, in-process cache).
- * The real engines run the same contracts in real-engines.contract.test.ts.
+ * The real engines run the same contracts in real-engines.contract.test.ts; an owned (unshared)
+ * PGlite is exercised by service.test.ts.
  */
-import assert from 'node:assert/strict';
 import { PGlite } from '@electric-sql/pglite';
 import { createMemoryCache, createPgliteDb } from '../../../../services/kit/index.ts';
 import { storeContract } from './store-contract.ts';
@@ -22,18 +22,4 @@ storeContract('PGlite', async (schema) => createPgliteDb({ schema, instance: awa
   await (await instance()).exec(`drop schema if exists ${schema} cascade`);
 });
 
-describe('PGlite with its own instance', function () {
-  this.timeout(30_000);
-  it('sets the search path for the session', async () => {
-    const db = await createPgliteDb({ schema: 'own_instance' });
-    try {
-      await db.query('create table t (id int)');
-      await db.tx((tx) => tx.query('insert into t values ($1)', [1]));
-      const r = await db.query<{ s: string }>(`select table_schema as s from information_schema.tables where table_name = 't'`);
-      assert.deepEqual(r.rows, [{ s: 'own_instance' }]);
-    } finally {
-      await db.close();
-    }
-  });
-});
 cacheContract('in-process', async () => createMemoryCache());
