@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import type { ShopGatewaySpec } from '../../../operator/api/v1alpha1/index.ts';
 import { gatewayConfig } from '../../../operator/render/gateway-config.ts';
+import { parseGatewayConfig } from '../../../services/gateway/config/schema.ts';
 import { loadBalancerAnnotations, OCI_LB_ANNOTATIONS, renderGatewayService, validateGatewaySpec } from '../../../operator/render/gateway-service.ts';
 import { CONFIG_HASH_ANNOTATION, renderGatewayDeployment, renderGatewayHpa } from '../../../operator/render/gateway-workload.ts';
 
@@ -76,10 +77,17 @@ describe('gateway workload and config', function () {
       redirects: [{ path: '/old', to: '/new' }],
       waf: { mode: 'Detect', countries: { deny: ['KP'] }, maxBodyBytes: 4096 },
     }, new Map([['catalog', 9000]]));
-    assert.deepEqual(config.routes.map((r) => r.upstream), ['http://catalog.shop.svc:9000', 'http://orders.shop.svc:8080']);
+    assert.deepEqual(config.upstreams, { catalog: { url: 'http://catalog.shop.svc:9000' }, orders: { url: 'http://orders.shop.svc:8080' } });
     assert.equal(config.redirects[0]?.code, 302);
-    assert.deepEqual(config.waf, { mode: 'detect', maxBodyBytes: 4096, countryDeny: ['KP'], ownHosts: ['shop.example.com'] });
-    assert.equal(gatewayConfig(owner, { hosts: ['x.example.com'], waf: { enabled: false } }).waf, undefined);
+    assert.deepEqual(config.waf, { enabled: true, mode: 'detect', maxBodyBytes: 4096, countryDeny: ['KP'], ownHosts: ['shop.example.com'] });
+    assert.deepEqual(gatewayConfig(owner, { hosts: ['x.example.com'], waf: { enabled: false } }).waf, { enabled: false });
+    // The gateway itself accepts what the operator writes (the contract between the two).
+    const parsed = parseGatewayConfig(JSON.parse(JSON.stringify(config)));
+    assert.equal(parsed.routes[1]?.stripPrefix, true);
+    assert.equal(parsed.waf.mode, 'detect');
+    assert.deepEqual(parsed.waf.countryDeny, ['KP']);
+    // No waf block: no OCI WAF, but the pods keep the gateway's default protections.
+    assert.equal(parseGatewayConfig(gatewayConfig(owner, { hosts: ['x.example.com'] })).waf.enabled, true);
   });
 });
 
