@@ -47,6 +47,13 @@ export async function createPgDb(options: PgDbOptions): Promise<Db> {
       const client = await pool.connect();
       let broken: Error | undefined;
       const hooks: (() => void)[] = [];
+      // pg-pool removes its own error listener while a client is checked out: a connection lost
+      // between two queries of a slow transaction would otherwise be an unhandled 'error' event.
+      const onClientError = (err: Error) => {
+        broken = err;
+        options.onError?.(err);
+      };
+      client.on('error', onClientError);
       try {
         await client.query('begin');
         const result = await fn({ ...wrap(client), onCommit: (hook) => hooks.push(hook) });
@@ -62,6 +69,7 @@ export async function createPgDb(options: PgDbOptions): Promise<Db> {
         }
         throw err;
       } finally {
+        client.off('error', onClientError);
         client.release(broken);
       }
     },
