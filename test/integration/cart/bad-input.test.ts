@@ -119,6 +119,19 @@ describe('bad input on identity, catalog and cart → 4xx problem+json, never 50
     assert.deepEqual(failures, []);
   });
 
+  it('serves an OpenAPI 3.1 document per service that names its public paths', async () => {
+    const expected: Record<Service, string[]> = {
+      identity: ['/api/identity/register', '/api/identity/login', '/api/identity/refresh', '/api/identity/logout', '/.well-known/jwks.json'],
+      catalog: ['/api/catalog/products', '/api/catalog/products/{sku}'],
+      cart: ['/api/cart', '/api/cart/items/{sku}', '/internal/carts/{userId}'],
+    };
+    for (const [service, paths] of Object.entries(expected) as [Service, string[]][]) {
+      const doc = await http('GET', `${stack.urls[service]}/openapi.json`);
+      assert.equal(doc.body.openapi, '3.1.0', service);
+      for (const path of paths) assert.ok(path in (doc.body.paths as object), `${service} documents ${path}`);
+    }
+  });
+
   it('lists each validation issue by path', async () => {
     const res = await http('POST', `${stack.urls.identity}/api/identity/register`, { body: { email: 1 } });
     const paths = (res.body.errors as { path: string }[]).map((e) => e.path).sort();
