@@ -3,8 +3,10 @@
  * stand-in upstream and through the gateway (WAF, routing, rate limit, proxy), in the same run, on
  * loopback, each server in its own process. Measured: the highest throughput each path sustains
  * (ratio gateway/direct, goal ≥ 0.5), the latency at a fixed 1,000 req/s (the p99 the gateway
- * adds), and the CPU time the gateway spends per request. The main upstream runs on the kit's
- * Express app like the real shipping service; a bare node:http upstream gives the worst-case ratio.
+ * adds), and the CPU time the gateway spends per request. The upstream is the real shipping service
+ * (PostgreSQL + Redis, view cached, started by bench/tracking-servers.ts) when DATABASE_URL and
+ * REDIS_URL are set, else a stand-in on the kit's Express app; a bare node:http upstream gives the
+ * worst-case ratio. With REDIS_URL the gateway's rate limits count in Redis too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -32,8 +34,8 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 interface Child { readonly process: ChildProcess; readonly port: number; readonly info: Record<string, unknown> }
 
-async function startChild(args: string[]): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'gateway-servers.ts'), ...args], {
+async function startChild(args: string[], script = 'gateway-servers.ts'): Promise<Child> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, script), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'], env: process.env,
   });
   const line = await new Promise<string>((resolve, reject) => {
@@ -51,9 +53,21 @@ function cpuMicros(pid: number | undefined): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
 }
 
-async function load(port: number, overallRate?: number): Promise<LoadResult> {
+const STAND_IN_TOKEN = 'Zx8_k-12Q9vB3nH7sLm2';
+
+/** The tracking API: the real shipping service when its engines are configured. */
+async function startTrackingApi(): Promise<{ child: Child; token: string; label: string }> {
+  const { DATABASE_URL, REDIS_URL } = process.env;
+  if (DATABASE_URL && REDIS_URL) {
+    const child = await startChild(['shipping', DATABASE_URL, REDIS_URL], 'tracking-servers.ts');
+    return { child, token: String(child.info.token), label: 'shipping service' };
+  }
+  return { child: await startChild(['upstream-kit']), token: STAND_IN_TOKEN, label: 'kit stand-in' };
+}
+
+async function load(port: number, token: string, overallRate?: number): Promise<LoadResult> {
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}/api/tracking/Zx8_k-12Q9vB3nH7sLm2`,
+    url: `http://127.0.0.1:${port}/api/tracking/${token}`,
     headers: {
       host: 'rastreio.empresa.com.br',
       'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148',
@@ -72,31 +86,33 @@ async function load(port: number, overallRate?: number): Promise<LoadResult> {
 
 /** Runs the gateway benchmark. */
 export async function run(): Promise<BenchRow[]> {
-  const kit = await startChild(['upstream-kit']);
+  const api = await startTrackingApi();
+  const kit = api.child;
   const bare = await startChild(['upstream-bare']);
   const gateway = await startChild(['gateway', `http://127.0.0.1:${kit.port}`]);
   const gatewayToBare = await startChild(['gateway', `http://127.0.0.1:${bare.port}`]);
+  const token = api.token;
   try {
-    await load(gateway.port, 500); // warm-up: JIT, pools, connections
-    await load(gatewayToBare.port, 500);
-    const direct = await load(kit.port);
+    await load(gateway.port, token, 500); // warm-up: JIT, pools, connections
+    await load(gatewayToBare.port, STAND_IN_TOKEN, 500);
+    const direct = await load(kit.port, token);
     const gwCpu0 = cpuMicros(gateway.process.pid);
     const kitCpu0 = cpuMicros(kit.process.pid);
-    const through = await load(gateway.port);
+    const through = await load(gateway.port, token);
     const gwCpuPerRequest = (cpuMicros(gateway.process.pid) - gwCpu0) / through.requests.total;
     const kitCpuPerRequest = (cpuMicros(kit.process.pid) - kitCpu0) / through.requests.total;
-    const bareDirect = await load(bare.port);
-    const bareThrough = await load(gatewayToBare.port);
-    const directFixed = await load(kit.port, FIXED_RATE);
-    const throughFixed = await load(gateway.port, FIXED_RATE);
+    const bareDirect = await load(bare.port, STAND_IN_TOKEN);
+    const bareThrough = await load(gatewayToBare.port, STAND_IN_TOKEN);
+    const directFixed = await load(kit.port, token, FIXED_RATE);
+    const throughFixed = await load(gateway.port, token, FIXED_RATE);
     const limiter = String(gateway.info.limiter);
     return [
       {
-        name: `tracking API req/s through gateway (WAF + limits [${limiter}] + proxy) → kit upstream`, value: through.requests.average, unit: 'req/s',
-        baseline: `direct to kit upstream ${direct.requests.average.toFixed(0)} req/s`, ratio: through.requests.average / direct.requests.average, goal: '≥ 0.5',
+        name: `tracking API req/s through gateway (WAF + limits [${limiter}] + proxy) → ${api.label}`, value: through.requests.average, unit: 'req/s',
+        baseline: `direct to ${api.label} ${direct.requests.average.toFixed(0)} req/s`, ratio: through.requests.average / direct.requests.average, goal: '≥ 0.5',
       },
       {
-        name: 'tracking API req/s through gateway → bare node:http upstream (worst case)', value: bareThrough.requests.average, unit: 'req/s',
+        name: 'req/s through gateway → bare node:http upstream (worst case)', value: bareThrough.requests.average, unit: 'req/s',
         baseline: `direct to bare upstream ${bareDirect.requests.average.toFixed(0)} req/s`, ratio: bareThrough.requests.average / bareDirect.requests.average,
       },
       {
@@ -107,7 +123,7 @@ export async function run(): Promise<BenchRow[]> {
       { name: `added p50 at ${FIXED_RATE} req/s (gateway − direct)`, value: throughFixed.latency.p50 - directFixed.latency.p50, unit: 'ms' },
       {
         name: 'gateway CPU per proxied request (user + system)', value: gwCpuPerRequest, unit: 'µs',
-        baseline: `kit upstream ${kitCpuPerRequest.toFixed(0)} µs/request`, ratio: gwCpuPerRequest / kitCpuPerRequest,
+        baseline: `${api.label} ${kitCpuPerRequest.toFixed(0)} µs/request`, ratio: gwCpuPerRequest / kitCpuPerRequest,
       },
     ];
   } finally {

@@ -16,6 +16,9 @@ export function openLimiterRedis(url: string, log: Logger): Redis {
     maxRetriesPerRequest: 0,
     commandTimeout: RATE_LIMIT_COMMAND_TIMEOUT_MS,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
+    // Checks of concurrent requests issued in the same tick go out in one write: far fewer syscalls
+    // per request under load, which is when the limiter matters.
+    enableAutoPipelining: true,
   });
   let reported = false;
   redis.on('error', (err: Error) => {
