@@ -107,14 +107,19 @@ export class Informer<T extends KubernetesObject> {
     this.abort?.abort();
   }
 
-  /** Aborts the current watch as if the connection dropped (for tests of the self-healing). */
-  interrupt(): void {
+  /**
+   * Aborts the current watch as if the connection dropped (for tests of the self-healing); with
+   * `resourceVersion`, the next watch resumes from it (an ancient one provokes 410 Gone).
+   */
+  interrupt(resourceVersion?: string): void {
+    if (resourceVersion !== undefined) this.resourceVersion = resourceVersion;
     this.abort?.abort(new Error('interrupted'));
   }
 
   private async run(): Promise<void> {
     let failures = 0;
-    let mustList = true;
+    // A restarted informer resumes watching from where it stopped, like a reflector would.
+    let mustList = !this.resourceVersion;
     while (!this.stopped) {
       try {
         if (mustList) {

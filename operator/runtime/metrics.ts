@@ -76,6 +76,12 @@ export class OperatorMetrics {
 
   /** A work-queue observer that feeds the workqueue_* metrics of one queue. */
   queueObserver(name: string): WorkQueueObserver {
+    // Series exist from the start (at 0), as controller-runtime's do, so rates and alerts work.
+    this.queueDepth.set({ name }, 0);
+    this.queueAdds.inc({ name }, 0);
+    this.queueRetries.inc({ name }, 0);
+    for (const result of ['success', 'error', 'requeue_after', 'paused']) this.reconcileTotal.inc({ controller: name, result }, 0);
+    this.reconcileErrors.inc({ controller: name }, 0);
     return {
       depth: (n) => this.queueDepth.set({ name }, n),
       added: () => this.queueAdds.inc({ name }),

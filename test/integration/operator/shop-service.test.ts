@@ -140,6 +140,24 @@ describe('operator: ShopService (real kube-apiserver, operator as a least-privil
     await waitFor('Deployment owns replicas again', async () => (await get<Deployment>(RESOURCES.deployments, 'notifications')).spec.replicas === 1);
   });
 
+  it('records Events, serves /healthz, /readyz and controller-runtime metrics, and has no admin rights', async () => {
+    const events = kubectl(['get', 'events.events.k8s.io', '-n', ns, '--field-selector', 'regarding.name=catalog', '-o', 'jsonpath={.items[*].reason}']);
+    assert.match(events.stdout, /Applied/);
+    const port = await op.started;
+    assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 200);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    for (const name of ['controller_runtime_reconcile_total', 'controller_runtime_reconcile_time_seconds_bucket', 'workqueue_depth', 'workqueue_retries_total']) {
+      assert.match(metrics, new RegExp(`^${name}\\{[^}]*controller="shopservice"|^${name}\\{[^}]*name="shopservice"`, 'm'), name);
+    }
+    // The operator's token can do what the ClusterRole says and nothing more.
+    const as = ['--as', `system:serviceaccount:${ns}:vitrine-operator`];
+    assert.equal(kubectl(['auth', 'can-i', 'patch', 'deployments', '-n', ns, ...as]).stdout.trim(), 'yes');
+    assert.equal(kubectl(['auth', 'can-i', 'list', 'secrets', '-n', ns, ...as]).stdout.trim(), 'no');
+    assert.equal(kubectl(['auth', 'can-i', 'delete', 'namespaces', ...as]).stdout.trim(), 'no');
+    assert.equal(kubectl(['auth', 'can-i', 'create', 'pods', '-n', ns, ...as]).stdout.trim(), 'no');
+  });
+
   it('kubectl delete removes the children', async () => {
     assert.equal(kubectl(['delete', 'shopservice', 'orders', '-n', ns]).status, 0);
     await waitFor('children of orders deleted', async () => !(await Promise.all(CHILDREN.map((rt) => exists(rt, 'orders')))).some(Boolean));

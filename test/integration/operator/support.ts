@@ -68,6 +68,13 @@ export async function deleteNamespace(admin: KubeClient, ns: string): Promise<vo
       await admin.delete(rt, ns, o.metadata?.name ?? '');
     }
   }
+  // Children too (the operator may be stopped before it deletes them): the shared API server has
+  // only 256 ClusterIPs, so leaked Services would starve other suites.
+  const children = [RESOURCES.deployments, RESOURCES.services, RESOURCES.serviceAccounts, RESOURCES.configMaps, RESOURCES.hpas, RESOURCES.pdbs, RESOURCES.networkPolicies];
+  for (const rt of children) {
+    const path = `${rt.group ? `/apis/${rt.group}` : '/api'}/${rt.version}/namespaces/${ns}/${rt.plural}`;
+    await admin.request('DELETE', path, { query: { labelSelector: 'app.kubernetes.io/managed-by=vitrine-operator' } }).catch(() => undefined);
+  }
   await admin.delete({ group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', namespaced: false }, undefined, ns);
 }
 
