@@ -146,7 +146,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       finishApp(app, log);
       await events.start();
       lifecycle.onClose('events', () => events.stop());
-      server = await listen(app, startOptions.port ?? config.PORT, config.HOST);
+      server = await listen(app, startOptions.port ?? config.PORT, config.HOST, (err) => log.error({ err }, 'http server error'));
       const s = server;
       // Registered last, so it runs first: stop taking requests before closing what they use.
       lifecycle.onClose('http', async () => {

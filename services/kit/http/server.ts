@@ -15,8 +15,8 @@ export interface HttpServer {
   close(timeoutMs?: number): Promise<void>;
 }
 
-/** Starts listening on `port` (0 picks a free one). */
-export async function listen(app: Express, port: number, host = '0.0.0.0'): Promise<HttpServer> {
+/** Starts listening on `port` (0 picks a free one); `onError` receives server errors after start (e.g. EMFILE). */
+export async function listen(app: Express, port: number, host = '0.0.0.0', onError: (err: Error) => void = () => {}): Promise<HttpServer> {
   let closing = false;
   const server = createServer();
   // While closing, tell keep-alive clients not to reuse the connection of an answer in flight
@@ -32,6 +32,8 @@ export async function listen(app: Express, port: number, host = '0.0.0.0'): Prom
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
+      // Unhandled, an 'error' after start would crash the process; the service logs it instead.
+      server.on('error', onError);
       resolve();
     });
   });
