@@ -14,6 +14,8 @@ const emailList = z
 export const identityConfigSchema = baseConfigSchema.extend({
   /** Private signing key: PKCS#8 PEM or a private JWK (JSON). Absent → an Ed25519 key generated at start (dev only). */
   IDENTITY_SIGNING_KEY: z.string().min(1).optional(),
+  /** Retired public keys kept in the JWKS during a key rotation: JSON array of public JWKs (with kid and alg) or a JWKS. */
+  IDENTITY_PREVIOUS_KEYS: z.string().min(1).optional(),
   /** Comma-separated e-mails that get the `admin` role when they register. */
   ADMIN_EMAILS: emailList.default([]),
   /** A cache operation slower than this fails (Redis down must not hang requests). */

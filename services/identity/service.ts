@@ -3,7 +3,7 @@
  */
 import { createAuth, createService, loadConfig, type Service, type ServiceOptions } from '../kit/index.ts';
 import { identityConfigSchema, type IdentityConfig } from './config.ts';
-import { loadSigningKey, jwksOf } from './domain/keys.ts';
+import { loadSigningKey, jwksOf, parsePreviousKeys } from './domain/keys.ts';
 import { createPasswordHasher } from './domain/passwords.ts';
 import { LoginThrottle } from './domain/login-throttle.ts';
 import { Accounts } from './domain/accounts.ts';
@@ -24,7 +24,7 @@ export interface IdentityService extends Service {
 export async function create(options: IdentityOptions = {}): Promise<IdentityService> {
   const config = options.config ?? loadConfig(identityConfigSchema);
   const key = await loadSigningKey(config.IDENTITY_SIGNING_KEY);
-  const jwks = jwksOf(key);
+  const jwks = jwksOf(key, parsePreviousKeys(config.IDENTITY_PREVIOUS_KEYS));
   const auth = createAuth({ jwks, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
   const svc = await createService({
     name: config.SERVICE_NAME ?? 'identity',

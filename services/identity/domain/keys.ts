@@ -22,8 +22,8 @@ export interface SigningKey {
 
 /** Raised for a key that cannot be used; names the variable, never echoes the key. */
 export class SigningKeyError extends Error {
-  constructor(message: string) {
-    super(`IDENTITY_SIGNING_KEY: ${message}`);
+  constructor(message: string, variable = 'IDENTITY_SIGNING_KEY') {
+    super(`${variable}: ${message}`);
     this.name = 'SigningKeyError';
   }
 }
@@ -91,7 +91,37 @@ export async function loadSigningKey(configured: string | undefined): Promise<Si
   return { alg, kid, privateKey, publicJwk, generated };
 }
 
-/** The JWKS document that verifiers fetch. */
-export function jwksOf(key: SigningKey): JSONWebKeySet {
-  return { keys: [key.publicJwk] };
+/**
+ * Parses retired public keys that must stay in the JWKS while tokens they signed are alive (key
+ * rotation): a JSON array of public JWKs, or a JWKS document. Each needs `kid` and `alg`.
+ * @throws SigningKeyError (naming IDENTITY_PREVIOUS_KEYS) for anything else
+ */
+export function parsePreviousKeys(text: string | undefined): JWK[] {
+  if (!text) return [];
+  const fail = (why: string) => new SigningKeyError(why, 'IDENTITY_PREVIOUS_KEYS');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw fail('not JSON (expected an array of public JWKs or a JWKS document)');
+  }
+  const list = Array.isArray(parsed) ? parsed : (parsed as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(list)) throw fail('expected an array of public JWKs or a JWKS document');
+  return list.map((raw, i) => {
+    const jwk = raw as JWK;
+    if (typeof jwk !== 'object' || jwk === null || typeof jwk.kty !== 'string') throw fail(`key ${i} is not a JWK`);
+    if ('d' in jwk || jwk.kty === 'oct') throw fail(`key ${i} is not a public asymmetric key`);
+    if (!jwk.kid || !jwk.alg) throw fail(`key ${i} needs kid and alg`);
+    try {
+      createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+    } catch {
+      throw fail(`key ${i} is not a usable public key`);
+    }
+    return { ...jwk, use: 'sig' };
+  });
+}
+
+/** The JWKS document that verifiers fetch: the signing key first, then retired keys still trusted. */
+export function jwksOf(key: SigningKey, previous: readonly JWK[] = []): JSONWebKeySet {
+  return { keys: [key.publicJwk, ...previous.filter((k) => k.kid !== key.kid)] };
 }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { jwksOf, loadSigningKey, SigningKeyError } from '../../../services/identity/domain/keys.ts';
+import { jwksOf, loadSigningKey, parsePreviousKeys, SigningKeyError } from '../../../services/identity/domain/keys.ts';
 import { issueAccessToken, hashRefreshToken, newRefreshToken } from '../../../services/identity/domain/tokens.ts';
 
 describe('identity signing keys', () => {
@@ -71,4 +71,30 @@ describe('identity signing keys', () => {
     assert.match(hashRefreshToken(a), /^[0-9a-f]{64}$/);
     assert.equal(hashRefreshToken(a), hashRefreshToken(a));
   });
+});
+
+describe('identity key rotation', () => {
+  it('publishes retired public keys after the signing key, and tokens of the retired key still verify', async () => {
+    const retired = await loadSigningKey(undefined);
+    const current = await loadSigningKey(undefined);
+    const previous = parsePreviousKeys(JSON.stringify({ keys: [retired.publicJwk] }));
+    const jwks = jwksOf(current, previous);
+    assert.deepEqual(jwks.keys.map((k) => k.kid), [current.kid, retired.kid]);
+    const old = await issueAccessToken({ key: retired, issuer: 'i', audience: 'a', accessTtlS: 900 }, { userId: 'u', roles: [] });
+    const { payload } = await jwtVerify(old.token, createLocalJWKSet(jwks), { issuer: 'i', audience: 'a' });
+    assert.equal(payload.sub, 'u');
+  });
+
+  const bad: [string, string][] = [
+    ['not JSON', '{'],
+    ['a private key', JSON.stringify([{ ...generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }), kid: 'k', alg: 'EdDSA' }])],
+    ['a key without kid', JSON.stringify([{ ...generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }), alg: 'EdDSA' }])],
+    ['an HMAC secret', JSON.stringify([{ kty: 'oct', k: 'c2VjcmV0', kid: 'k', alg: 'HS256' }])],
+    ['a broken key', JSON.stringify([{ kty: 'OKP', crv: 'Ed25519', x: 'nope', kid: 'k', alg: 'EdDSA' }])],
+  ];
+  for (const [name, text] of bad) {
+    it(`refuses ${name} in IDENTITY_PREVIOUS_KEYS`, () => {
+      assert.throws(() => parsePreviousKeys(text), (err: Error) => err instanceof SigningKeyError && err.message.startsWith('IDENTITY_PREVIOUS_KEYS: '));
+    });
+  }
 });
