@@ -56,8 +56,15 @@ export async function createNamespace(client: KubeClient, prefix: string): Promi
   return name;
 }
 
-/** Strips finalizers from the namespace's ShopGateways (a failed test must not leave them stuck) and deletes it. */
+/**
+ * Strips finalizers from the namespace's ShopGateways (a failed test must not leave them stuck),
+ * deletes its Services (the test API server has no namespace controller, and leaked Services hold
+ * cluster IPs of a small shared range) and the namespace.
+ */
 export async function deleteNamespace(client: KubeClient, namespace: string): Promise<void> {
+  for (const svc of (await client.list(RESOURCES.services, namespace)).items) {
+    await client.delete(RESOURCES.services, namespace, svc.metadata?.name ?? '');
+  }
   const list = await client.list(RESOURCES.shopGateways, namespace);
   for (const gw of list.items) {
     await client.mergePatch(RESOURCES.shopGateways, namespace, gw.metadata?.name ?? '', { metadata: { finalizers: null } }).catch(() => undefined);
