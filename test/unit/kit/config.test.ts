@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { baseConfigSchema, parseConfig, ConfigError } from '../../../services/kit/index.ts';
 
@@ -39,5 +41,19 @@ describe('kit config', () => {
     const schema = baseConfigSchema.extend({ RESERVATION_TTL_MS: z.coerce.number().int().positive().default(900_000) });
     assert.equal(parseConfig(schema, {}).RESERVATION_TTL_MS, 900_000);
     assert.throws(() => parseConfig(schema, { RESERVATION_TTL_MS: '-5' }), /RESERVATION_TTL_MS/);
+  });
+
+  it('loadConfig stops the process with status 78 naming the variable', () => {
+    const kit = fileURLToPath(new URL('../../../services/kit/index.ts', import.meta.url));
+    const script = `import { loadConfig, baseConfigSchema } from ${JSON.stringify(kit)}; loadConfig(baseConfigSchema); console.log('started');`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { ...process.env, PORT: 'eighty', REDIS_URL: 'not a url' },
+      encoding: 'utf8',
+    });
+    assert.equal(run.status, 78);
+    assert.doesNotMatch(run.stdout, /started/);
+    const line = JSON.parse(run.stderr.trim().split('\n').pop() ?? '{}') as { msg: string; variables: string[] };
+    assert.equal(line.msg, 'invalid configuration');
+    assert.deepEqual([...line.variables].sort(), ['PORT', 'REDIS_URL']);
   });
 });
