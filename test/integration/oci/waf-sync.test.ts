@@ -149,4 +149,26 @@ describe('OCI step machine against the fake', function () {
     const tokens = fake.requests.filter((r) => r.operation === 'CreateWebAppFirewallPolicy' && r.status === 200).slice(-2).map((r) => r.retryToken);
     assert.notEqual(tokens[0], tokens[1]);
   });
+  it('replaces a firewall whose create work request failed, ending with exactly one live firewall', async function () {
+    const o = owner();
+    const address = '198.51.100.6';
+    const policy = buildWafPolicy({});
+    const waiting = await converge(async (previous) => {
+      const r = await applyStep(oci, { owner: o, compartmentId: COMPARTMENT, policy, address: undefined, previous, timings: TIMINGS });
+      return r.reason === 'WaitingForAddress' ? { ...r, done: true } : r;
+    });
+    const lbId = fake.addLoadBalancer({ compartmentId: COMPARTMENT, ipAddress: address });
+    const before = fake.counts.createFirewall;
+    fake.store.failingWorkRequests = 1;
+    const reasons: string[] = [];
+    const done = await converge(async (previous) => {
+      const r = await applyStep(oci, { owner: o, compartmentId: COMPARTMENT, policy, address, previous, timings: TIMINGS });
+      reasons.push(r.reason);
+      return r;
+    }, waiting.state);
+    assert.ok(reasons.includes('WebAppFirewallFailed'), reasons.join(','));
+    assert.equal(fake.counts.createFirewall - before, 2);
+    const live = fake.store.liveFirewalls().filter((f) => f.data.loadBalancerId === lbId);
+    assert.deepEqual(live.map((f) => f.id), [done.state.wafOcid]);
+  });
 });
