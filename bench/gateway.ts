@@ -42,6 +42,8 @@ async function startChild(args: string[], script = 'gateway-servers.ts'): Promis
     child.once('exit', (code) => reject(new Error(`bench server ${args[0]} exited with ${code}`)));
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', resolve);
   });
+  // Keep draining: a child blocked on a full stdout pipe would measure the pipe, not the server.
+  child.stdout?.resume();
   const info = JSON.parse(line) as Record<string, unknown>;
   return { process: child, port: Number(info.port), info };
 }

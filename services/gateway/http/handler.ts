@@ -45,8 +45,11 @@ function splitTarget(url: string): { path: string; query: string } {
   return q < 0 ? { path: url, query: '' } : { path: url.slice(0, q), query: url.slice(q + 1) };
 }
 
+const DEGRADED_LOG_INTERVAL_MS = 10_000;
+
 /** Creates the request listener. */
 export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  let lastDegradedLog = 0;
   async function handle(req: IncomingMessage, res: ServerResponse, correlationId: string): Promise<string> {
     const state = deps.state();
     const url = req.url ?? '/';
@@ -86,7 +89,12 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
     }
     if (limits.degraded) {
       deps.gatewayMetrics.limiterDegraded.inc();
-      deps.log.warn({ route: routeLabel }, 'rate limiter unavailable; serving without limits (whenUnavailable=open)');
+      // One line per interval, not per request: an outage must not turn into a log flood.
+      const now = Date.now();
+      if (now - lastDegradedLog >= DEGRADED_LOG_INTERVAL_MS) {
+        lastDegradedLog = now;
+        deps.log.warn({ route: routeLabel }, 'rate limiter unavailable; serving without limits (whenUnavailable=open)');
+      }
     }
 
     const upstream = deps.upstreams.get(match.route.service);

@@ -111,6 +111,7 @@ export async function forward(upstream: Upstream, input: ForwardInput): Promise<
         },
       );
     } catch (err) {
+      if (input.res.destroyed && errorCode(err) === 'ERR_STREAM_PREMATURE_CLOSE') return 499; // the client left
       if (status !== 0 && !retry) throw err; // failed mid-answer: the caller can only drop the connection
       upstream.breaker.onFailure();
       const code = errorCode(err);
