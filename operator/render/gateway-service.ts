@@ -24,6 +24,13 @@ export const OCI_LB_ANNOTATIONS = {
   tlsSecret: 'service.beta.kubernetes.io/oci-load-balancer-tls-secret',
 } as const;
 
+/** The network load balancer's own names for the same settings (NLB has one subnet, no shape, no TLS). */
+export const OCI_NLB_ANNOTATIONS = {
+  internal: 'oci-network-load-balancer.oraclecloud.com/internal',
+  subnet: 'oci-network-load-balancer.oraclecloud.com/subnet',
+  nsgs: 'oci-network-load-balancer.oraclecloud.com/oci-network-security-groups',
+} as const;
+
 /** The HTTPS port the load balancer terminates TLS on. */
 export const HTTPS_PORT = 443;
 const FLEX_MIN_MBPS = 10;
@@ -43,6 +50,10 @@ export function validateGatewaySpec(spec: ShopGatewaySpec): string[] {
   if (max < FLEX_MIN_MBPS || max > FLEX_MAX_MBPS) errors.push(`loadBalancer.maxBandwidthMbps: ${max} is outside ${FLEX_MIN_MBPS}–${FLEX_MAX_MBPS}`);
   if (max < min) errors.push(`loadBalancer.maxBandwidthMbps: ${max} is below minBandwidthMbps ${min}`);
   if ((lb.subnetIds?.length ?? 0) > 2) errors.push('loadBalancer.subnetIds: at most two subnets');
+  if ((lb.type ?? SHOP_GATEWAY_DEFAULTS.lbType) === 'nlb') {
+    if ((lb.subnetIds?.length ?? 0) > 1) errors.push('loadBalancer.subnetIds: a network load balancer takes one subnet');
+    if (spec.tls) errors.push('tls: a network load balancer (type nlb) does not terminate TLS; use type lb');
+  }
   const wafOn = spec.waf !== undefined && (spec.waf.enabled ?? SHOP_GATEWAY_DEFAULTS.wafEnabled);
   if (wafOn && (lb.type ?? SHOP_GATEWAY_DEFAULTS.lbType) !== 'lb') {
     errors.push('waf: an OCI WAF needs loadBalancer.type lb (an L7 load balancer with HTTP listeners), not nlb');
@@ -57,13 +68,19 @@ export function loadBalancerAnnotations(spec: ShopGatewaySpec): Record<string, s
   const type = lb.type ?? SHOP_GATEWAY_DEFAULTS.lbType;
   const a = OCI_LB_ANNOTATIONS;
   const out: Record<string, string> = { [a.lbType]: type };
-  if (type === 'lb') {
-    out[a.shape] = lb.shape ?? SHOP_GATEWAY_DEFAULTS.shape;
-    out[a.flexMin] = String(lb.minBandwidthMbps ?? SHOP_GATEWAY_DEFAULTS.minBandwidthMbps);
-    out[a.flexMax] = String(lb.maxBandwidthMbps ?? SHOP_GATEWAY_DEFAULTS.maxBandwidthMbps);
-    out[a.backendProtocol] = 'HTTP';
+  const internal = lb.internal ?? SHOP_GATEWAY_DEFAULTS.internal;
+  if (type === 'nlb') {
+    const n = OCI_NLB_ANNOTATIONS;
+    if (internal) out[n.internal] = 'true';
+    if (lb.subnetIds?.[0]) out[n.subnet] = lb.subnetIds[0];
+    if (lb.nsgIds && lb.nsgIds.length > 0) out[n.nsgs] = lb.nsgIds.join(',');
+    return out;
   }
-  if (lb.internal ?? SHOP_GATEWAY_DEFAULTS.internal) out[a.internal] = 'true';
+  out[a.shape] = lb.shape ?? SHOP_GATEWAY_DEFAULTS.shape;
+  out[a.flexMin] = String(lb.minBandwidthMbps ?? SHOP_GATEWAY_DEFAULTS.minBandwidthMbps);
+  out[a.flexMax] = String(lb.maxBandwidthMbps ?? SHOP_GATEWAY_DEFAULTS.maxBandwidthMbps);
+  out[a.backendProtocol] = 'HTTP';
+  if (internal) out[a.internal] = 'true';
   if (lb.subnetIds?.[0]) out[a.subnet1] = lb.subnetIds[0];
   if (lb.subnetIds?.[1]) out[a.subnet2] = lb.subnetIds[1];
   if (lb.nsgIds && lb.nsgIds.length > 0) out[a.nsgs] = lb.nsgIds.join(',');

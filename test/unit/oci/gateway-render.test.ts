@@ -42,6 +42,18 @@ describe('gateway Service', function () {
   });
 });
 
+describe('network load balancer annotations', function () {
+  it('uses the NLB names and no shape, backend protocol or TLS', function () {
+    assert.deepEqual(loadBalancerAnnotations({ hosts: ['a.example.com'], loadBalancer: { type: 'nlb', internal: true, subnetIds: [SUBNET], nsgIds: [NSG] } }), {
+      'oci.oraclecloud.com/load-balancer-type': 'nlb',
+      'oci-network-load-balancer.oraclecloud.com/internal': 'true',
+      'oci-network-load-balancer.oraclecloud.com/subnet': SUBNET,
+      'oci-network-load-balancer.oraclecloud.com/oci-network-security-groups': NSG,
+    });
+    assert.match(validateGatewaySpec({ hosts: ['a.example.com'], tls: { secretName: 't' }, loadBalancer: { type: 'nlb' } }).join(), /does not terminate TLS/);
+  });
+});
+
 describe('validateGatewaySpec', function () {
   it('accepts the sample-like spec', function () {
     assert.deepEqual(validateGatewaySpec({ hosts: ['a.example.com'], waf: { countries: { allow: ['BR'] } } }), []);
