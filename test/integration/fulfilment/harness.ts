@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { Kafka, logLevel } from 'kafkajs';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { createAuth, createService, baseConfigSchema, parseConfig, type Auth, type EventType, type EventData, type Service } from '../../../services/kit/index.ts';
+import { catalogTopics, createAuth, createService, baseConfigSchema, parseConfig, type Auth, type EventType, type EventData, type Service } from '../../../services/kit/index.ts';
 import { create as createShipping } from '../../../services/shipping/service.ts';
 import { shippingConfigSchema } from '../../../services/shipping/config.ts';
 import { create as createIntegrations } from '../../../services/integrations/service.ts';
@@ -89,9 +89,52 @@ async function cleanUp(suffix: string, schemas: string[]): Promise<void> {
   }
 }
 
+/**
+ * The catalog topics are shared with every other suite on these engines and hold their history; a
+ * new consumer group would start from the earliest record and wade through thousands of other runs'
+ * events. Committing the current end of each topic for this run's groups makes them start now.
+ */
+async function startGroupsAtEnd(suffix: string): Promise<void> {
+  const t = (name: string) => `vitrine.${name}`;
+  const groups: Record<string, string[]> = {
+    [`shipping-${suffix}`]: [t('orders'), t('integrations'), t('identity')],
+    [`shipping-${suffix}-cache`]: [t('shipping')],
+    [`integrations-${suffix}-validate`]: [t('integrations')],
+    [`integrations-${suffix}-state`]: [t('integrations')],
+    [`notifications-${suffix}`]: [t('identity'), t('orders'), t('shipping')],
+  };
+  const kafka = new Kafka({ clientId: `setup-${suffix}`, brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: catalogTopics().map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true });
+    // One short-lived member per group commits the ends of all its topics at once (admin.setOffsets
+    // would join the group once per topic, seconds each).
+    await Promise.all(
+      Object.entries(groups).map(async ([groupId, topics]) => {
+        const ends = await Promise.all(topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) })));
+        const consumer = kafka.consumer({ groupId });
+        await consumer.connect();
+        try {
+          await consumer.subscribe({ topics, fromBeginning: false });
+          const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+          await consumer.run({ autoCommit: false, eachBatch: async () => {} });
+          await joined;
+          await consumer.commitOffsets(ends.flatMap((e) => e.partitions.map((p) => ({ topic: e.topic, partition: p.partition, offset: p.high }))));
+        } finally {
+          await consumer.disconnect();
+        }
+      }),
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Starts the three services and the stand-in publisher. */
 export async function startFulfilment(): Promise<Fulfilment> {
   const suffix = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+  await startGroupsAtEnd(suffix);
   const engines = { DATABASE_URL: databaseUrl(), REDIS_URL: redisUrl(), KAFKA_BROKERS: kafkaBrokers().join(','), LOG_LEVEL: 'fatal', OUTBOX_POLL_MS: '50' };
   const trackingKeys = `e2e:${randomBytes(32).toString('base64url')}`;
   const { auth, sign } = await localAuth();
