@@ -2,7 +2,9 @@
  * The in-process transport, the embedded default of `npm start`: partitioned append-only logs,
  * committed offsets per consumer group, one in-order worker per group and partition. A handler
  * that throws gets the same record again after a back-off, like a Kafka consumer that did not
- * commit. One instance is shared by every service of the process.
+ * commit. One instance is shared by every service of the process. Records every subscribed group
+ * has handled are dropped (like retention), so a long `npm start` does not grow without bound; a
+ * group that subscribes later starts at the oldest record kept.
  */
 import type { WireRecord } from './envelope.ts';
 import type { DeliveredRecord, LagReport, SubscribeOptions, Subscription, TopicSpec, Transport } from './transport.ts';
@@ -11,9 +13,16 @@ const DEFAULT_PARTITIONS = 3;
 const REDELIVERY_BACKOFF_MS = [100, 500, 2_000, 5_000];
 
 interface Partition {
-  readonly records: DeliveredRecord[];
+  /** Records from offset `base` on; older ones were trimmed. */
+  records: DeliveredRecord[];
+  base: number;
   waiters: (() => void)[];
 }
+
+/** Next offset of a partition. */
+const endOf = (p: Partition) => p.base + p.records.length;
+/** Records handled by every group that consumes a topic are dropped in chunks of this size. */
+const TRIM_CHUNK = 1_000;
 
 /** FNV-1a: a stable key → partition mapping (Kafka's murmur2 is not needed in process). */
 function partitionOf(key: string, count: number): number {
@@ -45,13 +54,25 @@ export function createMemoryTransport(options: MemoryTransportOptions = {}): Tra
   const ensure = (topic: string, partitions = options.partitions ?? DEFAULT_PARTITIONS): Partition[] => {
     let parts = topics.get(topic);
     if (!parts) {
-      parts = Array.from({ length: partitions }, () => ({ records: [], waiters: [] }));
+      parts = Array.from({ length: partitions }, () => ({ records: [], base: 0, waiters: [] }));
       topics.set(topic, parts);
       for (const l of listeners) l(topic);
     }
     return parts;
   };
   const offsetKey = (group: string, topic: string, partition: number) => `${group}|${topic}|${partition}`;
+  const consumers = new Map<string, Set<string>>(); // topic → groups that ever subscribed to it
+  const position = (group: string, topic: string, index: number, p: Partition) => Math.max(committed.get(offsetKey(group, topic, index)) ?? 0, p.base);
+  const trim = (topic: string, index: number, p: Partition) => {
+    const groups = consumers.get(topic);
+    if (!groups || groups.size === 0) return;
+    let min = Infinity;
+    for (const g of groups) min = Math.min(min, position(g, topic, index, p));
+    if (min - p.base >= TRIM_CHUNK) {
+      p.records = p.records.slice(min - p.base);
+      p.base = min;
+    }
+  };
   const wake = (p: Partition) => {
     const waiters = p.waiters;
     p.waiters = [];
@@ -66,7 +87,7 @@ export function createMemoryTransport(options: MemoryTransportOptions = {}): Tra
         const parts = ensure(r.topic);
         const partition = partitionOf(r.key, parts.length);
         const p = parts[partition] as Partition;
-        p.records.push({ ...r, headers: { ...r.headers }, partition, offset: String(p.records.length) });
+        p.records.push({ ...r, headers: { ...r.headers }, partition, offset: String(endOf(p)) });
         wake(p);
       }
     },
@@ -77,7 +98,10 @@ export function createMemoryTransport(options: MemoryTransportOptions = {}): Tra
         const owner = owners.get(`${opts.group}|${t}`);
         if (owner) throw new Error(`group ${opts.group} already consumes ${t} in this process`);
       }
-      for (const t of opts.topics) owners.set(`${opts.group}|${t}`, id);
+      for (const t of opts.topics) {
+        owners.set(`${opts.group}|${t}`, id);
+        consumers.set(t, (consumers.get(t) ?? new Set()).add(opts.group));
+      }
       let stopping = false;
       const loops: Promise<void>[] = [];
       const sleepers = new Set<() => void>();
@@ -97,8 +121,8 @@ export function createMemoryTransport(options: MemoryTransportOptions = {}): Tra
         const key = offsetKey(opts.group, topic, index);
         let failures = 0;
         while (!stopping) {
-          const offset = committed.get(key) ?? 0;
-          const record = p.records[offset];
+          const offset = position(opts.group, topic, index, p);
+          const record = p.records[offset - p.base];
           if (!record) {
             await new Promise<void>((resolve) => p.waiters.push(resolve));
             continue;
@@ -107,6 +131,7 @@ export function createMemoryTransport(options: MemoryTransportOptions = {}): Tra
             await opts.handler(record, control);
             committed.set(key, offset + 1);
             failures = 0;
+            trim(topic, index, p);
           } catch (err) {
             options.onError?.(err, record);
             await sleep(REDELIVERY_BACKOFF_MS[Math.min(failures, REDELIVERY_BACKOFF_MS.length - 1)] as number);
@@ -150,9 +175,11 @@ export function createMemoryTransport(options: MemoryTransportOptions = {}): Tra
         const parts = topics.get(t) ?? [];
         for (const [i, p] of parts.entries()) {
           const key = offsetKey(group, t, i);
-          const end = p.records.length;
-          for (let offset = committed.get(key) ?? 0; offset < end; offset++) {
-            await handler(p.records[offset] as DeliveredRecord);
+          const end = endOf(p);
+          for (let offset = position(group, t, i, p); offset < end; offset++) {
+            const record = p.records[offset - p.base];
+            if (!record) break; // trimmed meanwhile by the groups that consume the topic
+            await handler(record);
             committed.set(key, offset + 1);
             handled++;
           }
@@ -169,7 +196,7 @@ export function createMemoryTransport(options: MemoryTransportOptions = {}): Tra
       return lagTopics.map((t) => ({
         group,
         topic: t,
-        lag: (topics.get(t) ?? []).reduce((sum, p, i) => sum + p.records.length - (committed.get(offsetKey(group, t, i)) ?? 0), 0),
+        lag: (topics.get(t) ?? []).reduce((sum, p, i) => sum + endOf(p) - position(group, t, i, p), 0),
       }));
     },
 
