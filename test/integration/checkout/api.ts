@@ -41,14 +41,25 @@ export async function stockSku(stack: CheckoutStack, sku: string, available: num
   if (res.status !== 201 && res.status !== 200) throw new Error(`setting stock of ${sku}: ${res.status} ${await res.text()}`);
 }
 
-/** Puts `quantity` of `sku` into the cart of the token's user (real cart service). */
+/**
+ * Puts `quantity` of `sku` into the cart of the token's user (real cart service). A 503 (cart's
+ * cache briefly unavailable on a busy shared machine) is retried a few times; anything else fails.
+ */
 export async function fillCart(stack: CheckoutStack, token: string, sku: string, quantity = 1): Promise<void> {
-  const res = await fetch(`${stack.urls.cart}/api/cart/items/${sku}`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ quantity }),
-  });
-  if (res.status !== 200) throw new Error(`filling a cart: ${res.status} ${await res.text()}`);
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(`${stack.urls.cart}/api/cart/items/${sku}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ quantity }),
+    });
+    if (res.status === 200) {
+      await res.body?.cancel();
+      return;
+    }
+    if (res.status !== 503 || attempt >= 5) throw new Error(`filling a cart: ${res.status} ${await res.text()}`);
+    await res.body?.cancel();
+    await sleep(200 * attempt);
+  }
 }
 
 /** `POST /api/orders`. */
