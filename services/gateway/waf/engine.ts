@@ -7,6 +7,7 @@
 import { makeViews } from './decode.ts';
 import type { WafPolicy } from './policy.ts';
 import { protocolMatches } from './protocol.ts';
+import { CODE_RULES } from './rules/code.ts';
 import { LFI_RULES } from './rules/lfi.ts';
 import { RCE_RULES } from './rules/rce.ts';
 import { RFI_RULES } from './rules/rfi.ts';
@@ -25,7 +26,7 @@ const PROTOCOL_PAYLOAD_RULES: readonly PayloadRule[] = [
 
 /** Every signature rule, in evaluation order. */
 export const ALL_PAYLOAD_RULES: readonly PayloadRule[] = [
-  ...SQLI_RULES, ...XSS_RULES, ...RCE_RULES, ...LFI_RULES, ...RFI_RULES, ...PROTOCOL_PAYLOAD_RULES,
+  ...SQLI_RULES, ...XSS_RULES, ...RCE_RULES, ...CODE_RULES, ...LFI_RULES, ...RFI_RULES, ...PROTOCOL_PAYLOAD_RULES,
 ];
 
 /** Where the engine reports verdicts; pino loggers and prom-client counters fit. */

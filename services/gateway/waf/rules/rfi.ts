@@ -22,7 +22,7 @@ function isOwnHost(host: string, ctx: RuleContext): boolean {
 /** RFI rules. */
 export const RFI_RULES: readonly PayloadRule[] = [
   patternRule('rfi-non-web-scheme', 'rfi', 1, 'base',
-    /^\s*(?:url:)?(?:file|ftps?|gopher|ldaps?|dict|jar|phar|expect|ssh2|tftp|netdoc|local_file|php|zip|glob|ogg|rar)\s*:|(?:file|gopher|ldaps?|dict|jar|phar|local_file|expect|tftp|netdoc):\/\//,
+    /^\s*(?:url:)?(?:file|ftps?|gopher|ldaps?|dict|jar|phar|expect|ssh2|tftp|netdoc|local_file|php|zip|glob|ogg|rar)\s*:|(?:file|gopher|ldaps?|dict|jar|phar|local_file|expect|tftp|netdoc|xri|rsync|sftp|smb|nfs|svn|redis|mongodb|mysql|postgres(?:ql)?|jdbc:\w+):\/\//,
     ARG_TARGETS),
   patternRule('rfi-ip-host', 'rfi', 1, 'base',
     /(?:https?|ftps?):\/\/+(?:[^/@\s]*@)?\[?(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9a-f]{0,4}:[0-9a-f]{0,4}:[0-9a-f:]*)/, ARG_TARGETS),
