@@ -13,7 +13,6 @@ import {
 } from '../api/v1alpha1/index.ts';
 import {
   KubeApiError,
-  OWNER_LABEL,
   RESOURCES,
   applyStatus,
   isSubset,
@@ -152,11 +151,10 @@ export class ShopServiceReconciler implements Reconciler {
     const doomed: { rt: ResourceType; obj: KubernetesObject }[] = [];
     for (const rt of this.childTypes) {
       const inf: Informer<KubernetesObject> = ctx.cache(rt);
-      for (const obj of inf.list(req.namespace)) {
-        if (obj.metadata?.labels?.[OWNER_LABEL] !== label) continue;
-        const ref = obj.metadata.ownerReferences?.find((r) => r.controller && r.kind === 'ShopService' && r.name === req.name);
+      for (const obj of inf.listByOwner(req.namespace, label)) {
+        const ref = obj.metadata?.ownerReferences?.find((r) => r.controller && r.kind === 'ShopService' && r.name === req.name);
         if (!ref) continue;
-        if (ownerUid && ref.uid === ownerUid && wanted.has(`${obj.kind}/${obj.metadata.name}`)) continue;
+        if (ownerUid && ref.uid === ownerUid && wanted.has(`${obj.kind}/${obj.metadata?.name}`)) continue;
         doomed.push({ rt, obj });
       }
     }
@@ -182,5 +180,7 @@ export function shopServiceController(opts: { kedaAvailable: boolean; listServic
     ],
     reconciler: new ShopServiceReconciler(owns),
     maxConcurrentReconciles: 8,
+    // Status is rebuilt from the children's events; our own status writes need no reconcile.
+    ignoreStatusOnlyUpdates: true,
   };
 }

@@ -61,6 +61,12 @@ export interface Controller {
   readonly reconciler: Reconciler;
   /** @default 4 */
   readonly maxConcurrentReconciles?: number;
+  /**
+   * Skip update events of the primary object that change neither generation, labels,
+   * annotations, finalizers nor deletion (status-only writes, like controller-runtime's
+   * GenerationChangedPredicate plus metadata). @default false
+   */
+  readonly ignoreStatusOnlyUpdates?: boolean;
   /** Every key is reconciled again this often even without events (drift of unwatched state). @default 600000 */
   readonly resyncPeriodMs?: number;
 }

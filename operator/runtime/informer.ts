@@ -6,6 +6,7 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { OWNER_LABEL } from './apply.ts';
 import { KubeApiError } from './errors.ts';
 import type { KubeClient } from './kube-client.ts';
 import { objectKey, resourceKey, resourcePath, type ResourceType } from './resources.ts';
@@ -45,6 +46,8 @@ function slim<T extends KubernetesObject>(obj: T): T {
 /** List-watch cache of one resource type. */
 export class Informer<T extends KubernetesObject> {
   private readonly cache = new Map<string, T>();
+  /** Index `namespace/owner-label` → keys, so a reconcile finds its children without a scan. */
+  private readonly byOwner = new Map<string, Set<string>>();
   private readonly handlers: InformerHandler<T>[] = [];
   private resourceVersion = '';
   private stopped = true;
@@ -85,6 +88,40 @@ export class Informer<T extends KubernetesObject> {
   list(namespace?: string): T[] {
     const all = [...this.cache.values()];
     return namespace ? all.filter((o) => o.metadata?.namespace === namespace) : all;
+  }
+
+  /** Cached objects of one namespace labelled `vitrine.dev/owner=<owner>` (see `ownerLabelValue`). */
+  listByOwner(namespace: string, owner: string): T[] {
+    const keys = this.byOwner.get(`${namespace}/${owner}`);
+    if (!keys) return [];
+    return [...keys].map((k) => this.cache.get(k)).filter((o): o is T => o !== undefined);
+  }
+
+  private ownerIndexKey(obj: T | undefined): string | undefined {
+    const owner = obj?.metadata?.labels?.[OWNER_LABEL];
+    return owner ? `${obj?.metadata?.namespace ?? ''}/${owner}` : undefined;
+  }
+
+  private put(key: string, obj: T): void {
+    const oldIdx = this.ownerIndexKey(this.cache.get(key));
+    const idx = this.ownerIndexKey(obj);
+    if (oldIdx && oldIdx !== idx) this.byOwner.get(oldIdx)?.delete(key);
+    if (idx) {
+      let set = this.byOwner.get(idx);
+      if (!set) this.byOwner.set(idx, (set = new Set()));
+      set.add(key);
+    }
+    this.cache.set(key, obj);
+  }
+
+  private remove(key: string): void {
+    const idx = this.ownerIndexKey(this.cache.get(key));
+    if (idx) {
+      const set = this.byOwner.get(idx);
+      set?.delete(key);
+      if (set?.size === 0) this.byOwner.delete(idx);
+    }
+    this.cache.delete(key);
   }
 
   /** True when the informer is synced and not stalled longer than twice the watchdog. */
@@ -170,13 +207,13 @@ export class Informer<T extends KubernetesObject> {
       const key = objectKey(obj);
       seen.add(key);
       const old = this.cache.get(key);
-      this.cache.set(key, obj);
+      this.put(key, obj);
       if (!old) this.emit('add', obj);
       else if (old.metadata?.resourceVersion !== obj.metadata?.resourceVersion) this.emit('update', obj, old);
     }
     for (const [key, old] of this.cache) {
       if (!seen.has(key)) {
-        this.cache.delete(key);
+        this.remove(key);
         this.emit('delete', old);
       }
     }
@@ -262,11 +299,11 @@ export class Informer<T extends KubernetesObject> {
     const key = objectKey(obj);
     const old = this.cache.get(key);
     if (ev.type === 'DELETED') {
-      this.cache.delete(key);
+      this.remove(key);
       this.emit('delete', old ?? obj);
       return;
     }
-    this.cache.set(key, slim(obj));
+    this.put(key, slim(obj));
     this.emit(old ? 'update' : 'add', obj, old);
   }
 

@@ -20,6 +20,13 @@ import { OperatorMetrics } from './metrics.ts';
 import { objectKey, resourceKey, type ResourceType } from './resources.ts';
 import { WorkQueue, type WorkOutcome } from './work-queue.ts';
 
+/** True when an update touched more than status (generation, labels, annotations, finalizers, deletion). */
+function metadataChanged(a: KubernetesObject, b: KubernetesObject): boolean {
+  const pick = (o: KubernetesObject) =>
+    JSON.stringify([o.metadata?.generation, o.metadata?.labels, o.metadata?.annotations, o.metadata?.finalizers, o.metadata?.deletionTimestamp]);
+  return pick(a) !== pick(b);
+}
+
 /** Options of a `Manager`. */
 export interface ManagerOptions {
   readonly client: KubeClient;
@@ -113,6 +120,7 @@ export class Manager {
       primary.on((type, obj, old) => {
         // A relist or resync delivering the same version is not news.
         if (type === 'update' && old?.metadata?.resourceVersion === obj.metadata?.resourceVersion) return;
+        if (type === 'update' && c.ignoreStatusOnlyUpdates && old && !metadataChanged(old, obj)) return;
         queue.add(objectKey(obj));
       });
       for (const rt of c.owns ?? []) {
