@@ -24,7 +24,13 @@ export const ordersConfigSchema = baseConfigSchema.extend({
   SAGA_SWEEP_MS: ms(1_000),
   /** How long an Idempotency-Key is remembered; a key older than this may be used again. */
   IDEMPOTENCY_KEY_TTL_MS: ms(24 * 3_600_000),
-  /** Tracking link template; `{trackingCode}` and `{carrier}` are replaced. Absent → no trackingUrl. */
+  /** Base URL of shipping's internal API, which signs tracking links. */
+  SHIPPING_URL: z.url().optional(),
+  /** Bearer token for shipping's `/internal/*` routes (when shipping requires one). */
+  INTERNAL_API_TOKEN: z.string().min(16).optional(),
+  /** Time allowed for a tracking-link call. */
+  SHIPPING_TIMEOUT_MS: ms(1_000),
+  /** Fallback tracking link template when SHIPPING_URL is not set; `{trackingCode}` and `{carrier}` are replaced. Absent → no trackingUrl. */
   TRACKING_URL_TEMPLATE: z.string().max(500).optional(),
 });
 

@@ -5,6 +5,7 @@
 import { createService, type Service, type ServiceOptions } from '../kit/index.ts';
 import { ordersConfig } from './config.ts';
 import { httpCartClient, type CartClient } from './http/cart-client.ts';
+import { httpTrackingLinks, type TrackingLinks } from './http/tracking-links.ts';
 import { ordersOpenApi } from './http/openapi.ts';
 import { registerOrderRoutes } from './http/routes.ts';
 import { registerOrderHandlers } from './messaging/handlers.ts';
@@ -15,6 +16,8 @@ import { TimeoutSweeper } from './messaging/timeouts.ts';
 export interface OrdersOptions extends Partial<ServiceOptions> {
   /** Use this cart client instead of HTTP to CART_URL. */
   readonly cart?: CartClient;
+  /** Use this instead of shipping's internal API (SHIPPING_URL) for tracking links. */
+  readonly trackingLinks?: TrackingLinks;
 }
 
 /** The orders service with its timeout sweeper (exposed for tests). */
@@ -39,7 +42,17 @@ export async function create(options: OrdersOptions = {}): Promise<OrdersService
   svc.app.get('/openapi.json', (_req, res) => {
     res.json(ordersOpenApi);
   });
-  registerOrderRoutes({ svc, cart, timeouts, trackingUrlTemplate: config.TRACKING_URL_TEMPLATE, onPlaced: () => metrics.placed() });
+  const trackingLinks =
+    options.trackingLinks ??
+    (config.SHIPPING_URL ? httpTrackingLinks(config.SHIPPING_URL, config.INTERNAL_API_TOKEN, config.SHIPPING_TIMEOUT_MS, svc.log) : undefined);
+  registerOrderRoutes({
+    svc,
+    cart,
+    timeouts,
+    trackingUrlTemplate: config.TRACKING_URL_TEMPLATE,
+    ...(trackingLinks ? { trackingLinks } : {}),
+    onPlaced: () => metrics.placed(),
+  });
   await registerOrderHandlers(svc, config.CONSUMER_GROUP, config.CONSUMER_CONCURRENCY, timeouts, metrics);
   const sweeper = new TimeoutSweeper(svc, config.SAGA_SWEEP_MS, timeouts, metrics, config.IDEMPOTENCY_KEY_TTL_MS);
 

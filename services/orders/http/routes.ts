@@ -11,6 +11,7 @@ import { CheckoutError, linesFromCart, requestFingerprint } from '../domain/chec
 import { IllegalTransitionError } from '../domain/order-status.ts';
 import { findIdempotencyKey, findOrder, historyOf, insertIdempotencyKey, insertOrder, listOrders, type OrderRecord } from '../data/orders-repo.ts';
 import type { CartClient } from './cart-client.ts';
+import type { TrackingLinks } from './tracking-links.ts';
 import { orderErrors } from './errors.ts';
 
 /** Body of `POST /api/orders`. */
@@ -40,6 +41,8 @@ export interface OrdersRouteDeps {
   readonly cart: CartClient;
   readonly timeouts: SagaTimeouts;
   readonly trackingUrlTemplate: string | undefined;
+  /** Signed links from shipping; tried before the template. */
+  readonly trackingLinks?: TrackingLinks;
   /** Called after a checkout committed (metrics). */
   readonly onPlaced?: () => void;
 }
@@ -67,10 +70,17 @@ export function registerOrderRoutes(deps: OrdersRouteDeps): void {
     return order;
   };
 
-  const trackingUrl = (o: OrderRecord): string | undefined =>
-    deps.trackingUrlTemplate && o.trackingCode
+  const SHIPPABLE = new Set(['invoiced', 'shipped', 'delivered']);
+  const trackingUrl = async (o: OrderRecord): Promise<string | undefined> => {
+    // Shipping creates the shipment on order.invoiced, possibly before orders saw shipment.created.
+    if (deps.trackingLinks && SHIPPABLE.has(o.status)) {
+      const signed = await deps.trackingLinks(o.id);
+      if (signed) return signed;
+    }
+    return deps.trackingUrlTemplate && o.trackingCode
       ? deps.trackingUrlTemplate.replaceAll('{trackingCode}', encodeURIComponent(o.trackingCode)).replaceAll('{carrier}', encodeURIComponent(o.carrier ?? ''))
       : undefined;
+  };
 
   const replay = async (customerId: string, key: string, fingerprint: string) => {
     const existing = await findIdempotencyKey(svc.db, customerId, key);
@@ -164,7 +174,7 @@ export function registerOrderRoutes(deps: OrdersRouteDeps): void {
     '/:id',
     validated({ params: idParams }, async ({ params }, req, res) => {
       const order = visible(await findOrder(svc.db, params.id), principalOf(req));
-      const url = trackingUrl(order);
+      const url = await trackingUrl(order);
       res.json({
         id: order.id,
         status: order.status,

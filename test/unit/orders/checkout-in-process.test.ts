@@ -139,7 +139,10 @@ describe('checkout saga in process (embedded engines)', function () {
       await stack.orders.events.publish(tx, { type: 'shipment.created', data: { shipmentId, orderId: id, customerId: 'u-ship', carrier: 'correios', trackingCode: 'BR123' } });
     });
     const shipped = await settled(id, 'u-ship', ['shipped']);
+    // Without a signed link from shipping, the template; with one, shipping's.
     assert.equal((shipped as { trackingUrl?: string }).trackingUrl, 'https://rastreio.example/?carrier=correios&code=BR123');
+    stack.trackingLinks.set(id, 'https://rastreio.example/?h=signed-token');
+    assert.equal(((await order(id, 'u-ship')) as { trackingUrl?: string }).trackingUrl, 'https://rastreio.example/?h=signed-token');
     await stack.orders.db.tx(async (tx) => {
       await stack.orders.events.publish(tx, { type: 'shipment.delivered', data: { shipmentId, orderId: id, customerId: 'u-ship', deliveredAt: new Date().toISOString() } });
     });

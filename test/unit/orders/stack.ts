@@ -23,6 +23,8 @@ export interface Stack {
   readonly issuer: TestIssuer;
   /** Carts by user id; the cart client reads and clears them. */
   readonly carts: Map<string, CartLine[]>;
+  /** Signed tracking links "from shipping", by order id. */
+  readonly trackingLinks: Map<string, string>;
   stop(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function startStack(timeouts: { reservationMs?: number; paymentMs?:
   const transport = createMemoryTransport();
   const log = createLogger({ name: 'checkout-unit', level: 'silent' });
   const carts = new Map<string, CartLine[]>();
+  const trackingLinks = new Map<string, string>();
   const cart: CartClient = {
     get: (userId) => Promise.resolve(carts.get(userId) ?? []),
     clear: (userId) => {
@@ -50,6 +53,7 @@ export async function startStack(timeouts: { reservationMs?: number; paymentMs?:
     transport,
     log,
     cart,
+    trackingLinks: (orderId) => Promise.resolve(trackingLinks.get(orderId)),
     config: parseConfig(ordersConfigSchema, {
       ...common,
       RESERVATION_TIMEOUT_MS: String(timeouts.reservationMs ?? 10_000),
@@ -75,6 +79,7 @@ export async function startStack(timeouts: { reservationMs?: number; paymentMs?:
     payments,
     issuer,
     carts,
+    trackingLinks,
     urls: { orders: url(0), inventory: url(1), payments: url(2) },
     async stop() {
       await Promise.all([orders.stop(), inventory.stop(), payments.stop()]);
