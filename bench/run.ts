@@ -8,11 +8,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchDriver, BenchRow } from './types.ts';
+import { enginesEnvFile, loadEnginesEnv } from '../scripts/lib/engines-env.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SKIP = new Set(['run.ts', 'types.ts']);
 
 async function main(): Promise<void> {
+  // The drivers measure on the real engines of `scripts/engines up` unless the environment names others.
+  if (!process.env.KAFKA_BROKERS && !loadEnginesEnv()) {
+    throw new Error(`no engines: run \`bash scripts/provision && bash scripts/engines up\` (expected ${enginesEnvFile()})`);
+  }
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const files = readdirSync(here)
     .filter((f) => f.endsWith('.ts') && !SKIP.has(f) && !f.includes('-'))

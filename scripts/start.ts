@@ -6,14 +6,15 @@
  * `npm start -- --engines=real` runs the same services on the engines of `scripts/engines up`
  * (Kafka, PostgreSQL, Redis), read from `$VITRINE_STATE/engines.env`.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import type { GatewayConfigInput } from '../services/gateway/config/schema.ts';
 import { startShop, type ShopHandle } from './start/shop.ts';
 import { printWalkthrough } from './start/walkthrough.ts';
+import { enginesEnvFile, loadEnginesEnv } from './lib/engines-env.ts';
 
 const { values } = parseArgs({
   options: {
@@ -35,15 +36,9 @@ if (values.engines !== 'embedded' && values.engines !== 'real') {
 const started = performance.now();
 const real = values.engines === 'real';
 if (real) {
-  const state = process.env.VITRINE_STATE ?? path.join(homedir(), '.cache', 'vitrine', 'state');
-  const envFile = path.join(state, 'engines.env');
-  if (!existsSync(envFile)) {
-    console.error(`no engines at ${envFile}: run \`bash scripts/provision && bash scripts/engines up\` first`);
+  if (!loadEnginesEnv()) {
+    console.error(`no engines at ${enginesEnvFile()}: run \`bash scripts/provision && bash scripts/engines up\` first`);
     process.exit(69);
-  }
-  for (const line of readFileSync(envFile, 'utf8').split('\n')) {
-    const m = /^export ([A-Z_]+)=(.*)$/.exec(line.trim());
-    if (m) process.env[m[1]!] = m[2]!;
   }
 } else {
   // Embedded defaults: ignore engines a shell may have exported.
