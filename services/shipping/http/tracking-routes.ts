@@ -51,9 +51,14 @@ export function etagOf(json: string): string {
   return `W/"${json.length.toString(36)}-${Buffer.from(at).toString('base64url')}"`;
 }
 
+const BARE_TOKEN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/** `?h=<token>`, or the seed's bare form `/rastreio?<token>` (a query that is only a token). */
 function tokenOf(req: Request): string | undefined {
   const h = req.query.h;
-  return typeof h === 'string' && h.length > 0 ? h : undefined;
+  if (typeof h === 'string' && h.length > 0) return h;
+  const raw = req.originalUrl.split('?')[1]?.split('&')[0];
+  return raw && BARE_TOKEN.test(raw) ? raw : undefined;
 }
 
 /** Registers the tracking routes on `app`. */

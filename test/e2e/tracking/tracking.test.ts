@@ -208,4 +208,19 @@ describe('e2e: tracking page fed by carrier webhooks (issue 5)', function () {
     });
     assert.equal((await view())?.checkpoints.length, 3, 'rejected and invalid updates changed nothing');
   });
+
+  it('marks the parcel delivered on the carrier’s delivery update, also reachable by the bare /rastreio?<token> form', async () => {
+    const deliveredAt = new Date(Date.now() - 60_000).toISOString();
+    const r = await postWebhook({ trackingCode, status: 'BDE', description: 'Objeto entregue ao destinatário', location: 'São Paulo/SP', occurredAt: deliveredAt }, { eventId: `${orderId}-4` });
+    assert.equal(r.status, 202);
+    const v = await waitFor('the delivery', async () => {
+      const x = (await view()) as (View & { deliveredAt?: string }) | undefined;
+      return x?.status === 'delivered' ? x : undefined;
+    });
+    assert.equal(v.deliveredAt, deliveredAt);
+    assert.equal(v.checkpoints.length, 4);
+    const page = await fetch(`${f.urls.shipping}/rastreio?${token}`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /Entregue em/);
+  });
 });
