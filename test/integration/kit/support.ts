@@ -28,12 +28,24 @@ export function testCatalog(prefix: string) {
 }
 export type TestCatalog = ReturnType<typeof testCatalog>;
 
-/** Polls `check` until it returns true, or fails after `timeoutMs` with `what`. */
+/**
+ * Polls `check` until it returns true, or fails after `timeoutMs` with `what`. A check that throws
+ * (a broker still electing the leader of a fresh topic) counts as "not yet"; the last error is
+ * reported on timeout.
+ */
 export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 45_000, everyMs = 50): Promise<void> {
   const until = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
-    if (await check()) return;
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    try {
+      if (await check()) return;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > until) {
+      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
+    }
     await sleep(everyMs);
   }
 }
