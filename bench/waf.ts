@@ -2,6 +2,9 @@
  * WAF cost per request: inspects the benign shop set and the CRS attack cases with the WAF at
  * paranoia 1 and 2 and reports p50/p99 inspection time. The baseline is the cheapest thing a
  * gateway must do anyway with the same requests: parse the URL and read the body as text.
+ * Each request is inspected REPEATS times and its cost is the fastest run: on a shared machine a
+ * preempted run says nothing about the WAF (per-thread CPU clocks tick too coarsely to time one
+ * call). The single-run wall-clock p99, preemption included, is reported beside it.
  */
 import { performance } from 'node:perf_hooks';
 import { createWaf, parseWafPolicy, type WafRequest } from '../services/gateway/waf/index.ts';
@@ -12,16 +15,25 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-function timeEach(requests: readonly WafRequest[], fn: (r: WafRequest) => unknown, rounds: number): number[] {
-  const samples: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    for (const r of requests) {
+const REPEATS = 5;
+interface Samples { cpu: number[]; wall: number[] }
+
+/** Per request: the fastest of REPEATS runs (`cpu`) and the first run (`wall`), in ms, sorted. */
+function timeEach(requests: readonly WafRequest[], fn: (r: WafRequest) => unknown): Samples {
+  const cpu: number[] = [];
+  const wall: number[] = [];
+  for (const r of requests) {
+    let best = Infinity;
+    for (let i = 0; i < REPEATS; i++) {
       const t0 = performance.now();
       fn(r);
-      samples.push(performance.now() - t0);
+      const took = performance.now() - t0;
+      if (i === 0) wall.push(took);
+      best = Math.min(best, took);
     }
+    cpu.push(best);
   }
-  return samples.sort((a, b) => a - b);
+  return { cpu: cpu.sort((a, b) => a - b), wall: wall.sort((a, b) => a - b) };
 }
 
 /** Runs the WAF benchmark. */
@@ -33,19 +45,20 @@ export async function run(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const paranoia of [1, 2] as const) {
     const waf = createWaf(parseWafPolicy({ paranoia, mode: 'block', ownHosts: ['empresa.com.br'] }));
-    timeEach(mixed, (r) => waf.inspect(r), 1); // warm-up: JIT and regex compilation
-    const base = timeEach(benign, baseline, 3);
-    const benignTimes = timeEach(benign, (r) => waf.inspect(r), 3);
-    const mixedTimes = timeEach(mixed, (r) => waf.inspect(r), 3);
-    const p99 = percentile(benignTimes, 99);
+    timeEach(mixed, (r) => waf.inspect(r)); // warm-up: JIT and regex compilation
+    const base = timeEach(benign, baseline).cpu;
+    const benignTimes = timeEach(benign, (r) => waf.inspect(r));
+    const mixedTimes = timeEach(mixed, (r) => waf.inspect(r));
+    const p99 = percentile(benignTimes.cpu, 99);
     rows.push(
-      { name: `WAF p50 per benign request, paranoia ${paranoia}`, value: percentile(benignTimes, 50) * 1000, unit: 'µs' },
+      { name: `WAF p50 per benign request, paranoia ${paranoia}`, value: percentile(benignTimes.cpu, 50) * 1000, unit: 'µs' },
       {
         name: `WAF p99 per benign request, paranoia ${paranoia}`, value: p99 * 1000, unit: 'µs',
         baseline: `URL parse + body read p99 ${(percentile(base, 99) * 1000).toFixed(1)} µs`,
         ratio: p99 / Math.max(percentile(base, 99), 1e-6),
       },
-      { name: `WAF p99 per request, benign + CRS attacks, paranoia ${paranoia}`, value: percentile(mixedTimes, 99) * 1000, unit: 'µs' },
+      { name: `WAF p99 per request, benign + CRS attacks, paranoia ${paranoia}`, value: percentile(mixedTimes.cpu, 99) * 1000, unit: 'µs' },
+      { name: `WAF p99 single run, wall clock incl. preemption, paranoia ${paranoia}`, value: percentile(mixedTimes.wall, 99) * 1000, unit: 'µs' },
     );
   }
   return rows;
