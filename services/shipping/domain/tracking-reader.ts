@@ -41,6 +41,8 @@ export interface TrackingReaderOptions {
 
 /** Most views kept in memory; the oldest goes first. */
 const LOCAL_MAX_ENTRIES = 10_000;
+/** How long a verified token is remembered (a removed key stops working within this time). */
+const VERIFIED_TTL_MS = 60_000;
 
 function sameDigest(a: string | undefined, b: string): boolean {
   if (a === undefined) return false;
@@ -52,14 +54,16 @@ function sameDigest(a: string | undefined, b: string): boolean {
 /** Reads tracking views for the page and the API. */
 export class TrackingReader {
   private readonly local = new Map<string, { json: string; until: number }>();
+  /** Tokens verified lately (valid ones only), so a page reloaded in a loop costs no HMAC. */
+  private readonly verified = new Map<string, { shipmentId: string; until: number }>();
 
   constructor(private readonly o: TrackingReaderOptions) {}
 
   /** The view's JSON text for a token; null for every kind of bad token and for unknown shipments. */
   async viewJson(token: string): Promise<string | null> {
-    const claims = verifyTrackingToken(this.o.ring, token);
-    if (!claims) return null;
-    const key = viewKey(claims.shipmentId);
+    const shipmentId = this.verify(token);
+    if (!shipmentId) return null;
+    const key = viewKey(shipmentId);
     const ttl = this.o.localTtlMs ?? 0;
     const mem = ttl > 0 ? this.local.get(key) : undefined;
     if (mem && mem.until > Date.now()) {
@@ -73,12 +77,27 @@ export class TrackingReader {
       return cached;
     }
     this.o.onCache?.('miss');
-    const view = await readTrackingView(this.o.db, claims.shipmentId);
+    const view = await readTrackingView(this.o.db, shipmentId);
     if (!view) return null;
     const json = JSON.stringify(view);
     await this.o.cache.set(key, json, { ttlMs: this.o.cacheTtlMs });
     this.remember(key, json);
     return json;
+  }
+
+  private verify(token: string): string | undefined {
+    const now = Date.now();
+    const memo = this.verified.get(token);
+    if (memo && memo.until > now) return memo.shipmentId;
+    const claims = verifyTrackingToken(this.o.ring, token);
+    if (!claims) return undefined;
+    const ttl = this.o.localTtlMs ?? 0;
+    if (ttl > 0) {
+      // Kept for a minute at most, never past the token's expiry.
+      if (this.verified.size >= LOCAL_MAX_ENTRIES) this.verified.delete(this.verified.keys().next().value as string);
+      this.verified.set(token, { shipmentId: claims.shipmentId, until: Math.min(claims.exp * 1000, now + VERIFIED_TTL_MS) });
+    }
+    return claims.shipmentId;
   }
 
   private remember(key: string, json: string): void {
