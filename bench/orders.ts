@@ -11,7 +11,7 @@
  * Needs KAFKA_BROKERS, DATABASE_URL, REDIS_URL (`source ~/.cache/vitrine/state/engines.env`).
  */
 import { startCheckoutStack, type CheckoutStack } from '../test/integration/checkout/harness.ts';
-import { fillCart, placeOrder, pool, stockSku, waitFor } from '../test/integration/checkout/api.ts';
+import { fillCart, placeOrderRetrying as placeOrder, pool, stockSku, waitFor } from '../test/integration/checkout/api.ts';
 import type { BenchRow } from './types.ts';
 
 const BURST = Number(process.env.BENCH_ORDERS ?? 500);

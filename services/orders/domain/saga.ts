@@ -47,7 +47,10 @@ export function decide(status: OrderStatus, fact: SagaFact): SagaDecision {
       if (status === 'reserved') return move(status, ['paid', 'confirmed', 'invoiced']);
       return ignore(`authorization for a ${status} order (payments refunds it when cancelled)`);
     case 'payment_failed':
-      return status === 'placed' || status === 'reserved' ? move(status, ['cancelled'], 'payment_declined') : ignore(`payment failure for a ${status} order`);
+      // Like an authorization, a payment answer implies the reservation (same topic race).
+      if (status === 'placed') return move(status, ['reserved', 'cancelled'], 'payment_declined');
+      if (status === 'reserved') return move(status, ['cancelled'], 'payment_declined');
+      return ignore(`payment failure for a ${status} order`);
     case 'deadline_passed':
       if (status === 'placed') return move(status, ['cancelled'], 'reservation_timeout');
       if (status === 'reserved') return move(status, ['cancelled'], 'payment_timeout');

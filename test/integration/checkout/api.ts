@@ -72,6 +72,18 @@ export async function placeOrder(stack: CheckoutStack, token: string, key: strin
   return { status: res.status, body: (await res.json()) as { id: string; status: string; code?: string } };
 }
 
+/**
+ * `POST /api/orders` as a careful client does it: a 503 (a dependency briefly unavailable on a busy
+ * machine) is retried with the same Idempotency-Key, which is what the key is for.
+ */
+export async function placeOrderRetrying(stack: CheckoutStack, token: string, key: string, cardToken: string) {
+  for (let attempt = 1; ; attempt++) {
+    const p = await placeOrder(stack, token, key, cardToken);
+    if (p.status !== 503 || attempt >= 4) return p;
+    await sleep(250 * attempt);
+  }
+}
+
 /** Status of an order, straight from the orders schema. */
 export async function orderStatus(stack: CheckoutStack, id: string): Promise<{ status: string; cancel_reason: string | null } | undefined> {
   const r = await stack.db.query<{ status: string; cancel_reason: string | null }>('select status, cancel_reason from orders.orders where id = $1', [id]);

@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { startCheckoutStack, type CheckoutStack } from './harness.ts';
-import { ADDRESS, fillCart, orderStatus, placeOrder, pool, stockOf, stockSku, waitFor } from './api.ts';
+import { ADDRESS, fillCart, orderStatus, placeOrder, placeOrderRetrying, pool, stockOf, stockSku, waitFor } from './api.ts';
 
 const ORDERS = 1_000;
 const UNITS = 100;
@@ -55,7 +55,7 @@ describe('checkout saga across processes on Kafka + PostgreSQL + Redis', functio
         .catch(() => undefined);
     }, 100);
     try {
-      const placed = await Promise.all(tokens.map((tk, i) => placeOrder(stack, tk, `order-${i}`, 'tok_approve')));
+      const placed = await Promise.all(tokens.map((tk, i) => placeOrderRetrying(stack, tk, `order-${i}`, 'tok_approve')));
       assert.deepEqual([...new Set(placed.map((p) => p.status))], [201], 'every order is accepted');
       const ids = placed.map((p) => p.body.id);
       assert.equal(new Set(ids).size, ORDERS);
@@ -220,5 +220,15 @@ describe('checkout saga across processes on Kafka + PostgreSQL + Redis', functio
     const empty = await placeOrder(stack, await userToken('empty'), 'empty-1', 'tok_approve');
     assert.equal(empty.status, 409);
     assert.equal(empty.body.code, 'cart_empty');
+  });
+
+  it('each service serves its OpenAPI document', async () => {
+    for (const url of [stack.urls.orders, stack.urls.inventory, stack.urls.payments]) {
+      const res = await fetch(`${url}/openapi.json`);
+      assert.equal(res.status, 200, url);
+      const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
+      assert.equal(doc.openapi, '3.1.0');
+      assert.ok(Object.keys(doc.paths).length > 0);
+    }
   });
 });

@@ -41,6 +41,18 @@ describe('orders domain', () => {
       assert.ok(b.apply && b.transitions[0]?.to === 'reserved');
     });
 
+    it('records the implied reservation when a payment decline overtakes it', () => {
+      const d = decide('placed', { kind: 'payment_failed' });
+      assert.ok(d.apply);
+      assert.deepEqual(
+        d.transitions.map((t) => [t.to, t.reason]),
+        [
+          ['reserved', undefined],
+          ['cancelled', 'payment_declined'],
+        ],
+      );
+    });
+
     it('ignores late answers after a cancellation', () => {
       for (const kind of ['stock_reserved', 'payment_authorized', 'payment_failed', 'deadline_passed'] as const) {
         assert.equal(decide('cancelled', { kind }).apply, false, kind);
