@@ -80,14 +80,16 @@ export function createRedisRateLimiter(redis: Redis, keyPrefix = 'vitrine:gatewa
   };
 }
 
-/** Headers of a decision: draft IETF RateLimit fields plus Retry-After on refusal. */
+/**
+ * Headers of a decision: the IETF draft's `RateLimit-Policy` and `RateLimit` fields
+ * (draft-ietf-httpapi-ratelimit-headers) plus Retry-After on refusal. The older three-field form
+ * (`RateLimit-Limit/-Remaining/-Reset`) is left out: it says the same with three more headers on
+ * every answer.
+ */
 export function rateLimitHeaders(d: RateDecision, windowMs: number): Record<string, string> {
   const headers: Record<string, string> = {
     'ratelimit-policy': `${d.limit};w=${Math.ceil(windowMs / 1000)}`,
     'ratelimit': `limit=${d.limit}, remaining=${d.remaining}, reset=${d.resetSeconds}`,
-    'ratelimit-limit': String(d.limit),
-    'ratelimit-remaining': String(d.remaining),
-    'ratelimit-reset': String(d.resetSeconds),
   };
   if (!d.allowed) headers['retry-after'] = String(d.retryAfterSeconds);
   return headers;
