@@ -21,6 +21,12 @@ import type { BenchRow } from './types.ts';
 const COUNT = Number(process.env.BENCH_OPERATOR_COUNT ?? 1000);
 const IDLE_WINDOW_MS = Number(process.env.BENCH_OPERATOR_IDLE_MS ?? 60_000);
 const CONCURRENCY = 32;
+/**
+ * V8 flags of the operator process, as its Deployment sets them: a bounded old space makes V8
+ * collect before growing (the live set of 1,000 ShopServices and 7,000 cached children is far
+ * below it); without it V8 lets the heap grow with the allocation rate.
+ */
+const OPERATOR_NODE_OPTIONS = process.env.BENCH_OPERATOR_NODE_OPTIONS ?? '--max-old-space-size=160 --max-semi-space-size=8';
 const CHILD_TYPES: ResourceType[] = [
   RESOURCES.deployments,
   RESOURCES.services,
@@ -119,7 +125,7 @@ async function measure(): Promise<BenchRow[]> {
 
   const ns = await support.createNamespace(admin, 'bench-op');
   const kc = await support.operatorKubeconfig(admin, ns);
-  const op = support.startOperator({ KUBECONFIG: kc.path, WATCH_NAMESPACE: ns, LEADER_ELECTION: 'false', CONTROLLERS: 'shopservice' });
+  const op = support.startOperator({ KUBECONFIG: kc.path, WATCH_NAMESPACE: ns, LEADER_ELECTION: 'false', CONTROLLERS: 'shopservice', NODE_OPTIONS: OPERATOR_NODE_OPTIONS });
   try {
     const port = await op.started;
     const started = performance.now();
@@ -162,7 +168,7 @@ async function measure(): Promise<BenchRow[]> {
         ratio: reconciledSeconds / baseSeconds,
         goal: '≤ 30 s',
       },
-      { name: 'operator peak RSS during that run', value: rssMb, unit: 'MB', goal: '≤ 200 MB' },
+      { name: `operator peak RSS during that run (NODE_OPTIONS ${OPERATOR_NODE_OPTIONS})`, value: rssMb, unit: 'MB', goal: '≤ 200 MB' },
       { name: `operator writes in a ${IDLE_WINDOW_MS / 1000} s idle window after settling`, value: idleWrites, unit: 'writes', goal: '0' },
     ];
   } finally {

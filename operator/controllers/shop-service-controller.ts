@@ -84,6 +84,8 @@ export class ShopServiceReconciler implements Reconciler {
         }
         try {
           const result = await ctx.client.apply<KubernetesObject>(rt, child);
+          // Our own write is in the cache now: its watch event will not trigger another reconcile.
+          ctx.cache(rt).assume(result);
           applied.push(`${child.kind}/${child.metadata?.name}`);
           if (rt === RESOURCES.deployments) deployment = result as DeploymentLike;
         } catch (err) {
@@ -135,7 +137,9 @@ export class ShopServiceReconciler implements Reconciler {
       selector: selectorString(req.name),
       image: svc.spec.image,
     };
-    if (await applyStatus(ctx.client, RESOURCES.shopServices, svc, status as Record<string, unknown>)) ctx.log.debug('status written');
+    if (await applyStatus(ctx.client, RESOURCES.shopServices, svc, status as Record<string, unknown>, ctx.cache(RESOURCES.shopServices))) {
+      ctx.log.debug('status written');
+    }
   }
 
   private typeOf(child: KubernetesObject): ResourceType {
@@ -179,7 +183,7 @@ export function shopServiceController(opts: { kedaAvailable: boolean; listServic
       },
     ],
     reconciler: new ShopServiceReconciler(owns),
-    maxConcurrentReconciles: 8,
+    maxConcurrentReconciles: 16,
     // Status is rebuilt from the children's events; our own status writes need no reconcile.
     ignoreStatusOnlyUpdates: true,
   };

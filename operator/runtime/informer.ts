@@ -90,6 +90,19 @@ export class Informer<T extends KubernetesObject> {
     return namespace ? all.filter((o) => o.metadata?.namespace === namespace) : all;
   }
 
+  /**
+   * Puts an object this process just wrote (the API's answer) into the cache without an event,
+   * like client-go's mutation cache: the next reconcile sees its own write even before the watch
+   * delivers it, and the watch event then carries the same resourceVersion and is not news.
+   */
+  assume(obj: T): void {
+    const key = objectKey(obj);
+    const cached = this.cache.get(key);
+    // Never go back in time: keep a cached version that is newer than the answer.
+    if (cached && Number(cached.metadata?.resourceVersion) > Number(obj.metadata?.resourceVersion)) return;
+    this.put(key, slim(obj));
+  }
+
   /** Cached objects of one namespace labelled `vitrine.dev/owner=<owner>` (see `ownerLabelValue`). */
   listByOwner(namespace: string, owner: string): T[] {
     const keys = this.byOwner.get(`${namespace}/${owner}`);

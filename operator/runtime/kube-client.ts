@@ -14,9 +14,9 @@ export const FIELD_MANAGER = 'vitrine-operator';
 
 /** Options of a `KubeClient`. */
 export interface KubeClientOptions {
-  /** Requests per second (client-go's QPS). @default 200 */
+  /** Requests per second (client-go's QPS). @default 500 */
   readonly qps?: number;
-  /** Burst size. @default 400 */
+  /** Burst size. @default 1000 */
   readonly burst?: number;
   /** Called once per finished request (metrics). */
   readonly onRequest?: (method: string, code: number, seconds: number) => void;
@@ -60,7 +60,7 @@ export class KubeClient {
     const cluster = kubeConfig.getCurrentCluster();
     if (!cluster) throw new Error('kubeconfig has no current cluster');
     this.server = cluster.server.replace(/\/$/, '');
-    this.limiter = new TokenBucket(opts.qps ?? 200, opts.burst ?? 400);
+    this.limiter = new TokenBucket(opts.qps ?? 500, opts.burst ?? 1000);
   }
 
   /** Makes one call and returns the raw response (used for watches, whose body is a stream). */

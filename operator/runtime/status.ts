@@ -5,6 +5,7 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { stableHash } from './apply.ts';
+import type { Informer } from './informer.ts';
 import type { KubeClient } from './kube-client.ts';
 import type { ResourceType } from './resources.ts';
 
@@ -15,15 +16,23 @@ export interface WithStatus extends KubernetesObject {
 
 /**
  * Writes `status` through `/status` with server-side apply unless the observed status already
- * equals it. Returns true when a write was made.
+ * equals it. Returns true when a write was made. With `cache`, the answer goes into it at once
+ * (`Informer.assume`), so the next reconcile compares against the status just written.
  */
-export async function applyStatus(client: KubeClient, rt: ResourceType, obj: WithStatus, status: Record<string, unknown>): Promise<boolean> {
+export async function applyStatus(
+  client: KubeClient,
+  rt: ResourceType,
+  obj: WithStatus,
+  status: Record<string, unknown>,
+  cache?: Informer<KubernetesObject>,
+): Promise<boolean> {
   if (obj.status !== undefined && stableHash(obj.status) === stableHash(status)) return false;
-  await client.apply(
+  const written = await client.apply<KubernetesObject>(
     rt,
     { apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name: obj.metadata?.name, namespace: obj.metadata?.namespace }, status } as KubernetesObject,
     'status',
   );
+  cache?.assume(written);
   return true;
 }
 
