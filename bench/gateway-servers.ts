@@ -48,7 +48,8 @@ if (role === 'upstream-kit') {
     upstreams: { shipping: { url: upstream, connections: 64 } },
     routes: [{ pathPrefix: '/api/tracking', service: 'shipping' }],
     // BENCH_EDGE=off measures the bare proxy (no WAF, no limits), to show what each layer costs.
-    rateLimits: process.env.BENCH_EDGE === 'off' ? {} : { perAddress: { limit: 10_000_000, windowMs: 60_000 }, whenUnavailable: 'open' },
+    // BENCH_EDGE=waf keeps the WAF but no limits.
+    rateLimits: process.env.BENCH_EDGE === 'off' || process.env.BENCH_EDGE === 'waf' ? {} : { perAddress: { limit: 10_000_000, windowMs: 60_000 }, whenUnavailable: 'open' },
     waf: { enabled: process.env.BENCH_EDGE !== 'off', mode: 'block', paranoia: 1 },
   });
   const redis = process.env.REDIS_URL ? openLimiterRedis(process.env.REDIS_URL, log) : undefined;
