@@ -62,6 +62,8 @@ function argLimitMatches(targets: readonly Target[], policy: WafPolicy): RuleMat
 const HEADER_CACHE_ENTRIES = 10_000;
 const HEADER_CACHE_MAX_VALUE_LENGTH = 1_024;
 
+const NO_RULES: ReadonlySet<string> = new Set();
+
 /** Builds a WAF for a policy. */
 export function createWaf(policy: WafPolicy, observer: WafObserver = {}): Waf {
   const rules = ALL_PAYLOAD_RULES.filter((r) => r.paranoia <= policy.paranoia && !policy.disabledRules.includes(r.id));
@@ -91,14 +93,13 @@ export function createWaf(policy: WafPolicy, observer: WafObserver = {}): Waf {
       const host = (headerValue(req, 'host') ?? '').toLowerCase();
       const ctx: RuleContext = { ownHosts: host === '' ? ownHosts : [...ownHosts, host] };
       const matched = new Set<string>();
-      const none: ReadonlySet<string> = new Set();
       for (const target of targets) {
         if (target.value === '') continue;
         let found: readonly PayloadRule[];
         if (target.kind === 'header' && target.value.length <= HEADER_CACHE_MAX_VALUE_LENGTH) {
           const cached = headerCache.get(target.value);
           if (cached === undefined) {
-            found = matchingRules(target, makeViews(target.value), ctx, none);
+            found = matchingRules(target, makeViews(target.value), ctx, NO_RULES);
             if (headerCache.size >= HEADER_CACHE_ENTRIES) headerCache.clear();
             headerCache.set(target.value, found);
           } else {
