@@ -4,6 +4,7 @@
  */
 import { Counter, createService, parseConfig, type BaseConfig, type Service, type ServiceOptions } from '../kit/index.ts';
 import { shippingConfigSchema, shippingSettings, type ShippingConfig } from './config.ts';
+import { signTrackingToken } from './domain/tracking-token.ts';
 import { createTestCarrier, type CarrierAdapter } from './domain/carrier.ts';
 import { TrackingReader } from './domain/tracking-reader.ts';
 import { registerHandlers } from './messaging/handlers.ts';
@@ -68,6 +69,9 @@ export async function create(options: ShippingOptions = {}): Promise<Service> {
   });
   registerTrackingRoutes(svc.app, { reader, baseUrl: settings.baseUrl, rejected });
   registerInternalRoutes(svc.app, { reader, db: svc.db, baseUrl: settings.baseUrl, ...(config.INTERNAL_API_TOKEN ? { internalToken: config.INTERNAL_API_TOKEN } : {}) });
-  await registerHandlers(svc, { carrier: options.carrier ?? createTestCarrier(config.CARRIER), pepper: settings.pepper, reader });
+  // The link travels in shipment.created, so orders and notifications need not call back for it.
+  const trackingLink = (shipmentId: string) =>
+    `${settings.baseUrl}/?h=${signTrackingToken(settings.ring, shipmentId, new Date(Date.now() + settings.linkTtlMs))}`;
+  await registerHandlers(svc, { carrier: options.carrier ?? createTestCarrier(config.CARRIER), pepper: settings.pepper, reader, trackingLink });
   return svc;
 }

@@ -97,7 +97,11 @@ export const catalog = {
   ),
   'shipment.created': define(
     'shipping',
-    z.object({ shipmentId: id, orderId: id, customerId: id, carrier: z.string().min(1).max(64), trackingCode: z.string().min(1).max(64) }),
+    z.object({
+      shipmentId: id, orderId: id, customerId: id, carrier: z.string().min(1).max(64), trackingCode: z.string().min(1).max(64),
+      /** The customer's signed tracking link (only shipping can sign it). */
+      trackingUrl: z.url().max(2048).optional(),
+    }),
     (d) => d.shipmentId,
   ),
   'shipment.checkpoint': define(

@@ -42,7 +42,7 @@ export function contactDigest(pepper: Buffer, kind: 'email' | 'postal', value: s
 export async function shipInvoicedOrder(
   tx: Queryable,
   invoiced: EventData<'order.invoiced'>,
-  deps: { carrier: CarrierAdapter; pepper: Buffer; publish: Publish; now?: Date },
+  deps: { carrier: CarrierAdapter; pepper: Buffer; publish: Publish; trackingLink?: (shipmentId: string) => string; now?: Date },
 ): Promise<string | undefined> {
   const shipmentId = shipmentIdFor(invoiced.orderId);
   const booking = await deps.carrier.book({
@@ -66,7 +66,10 @@ export async function shipInvoicedOrder(
   if (!inserted) return undefined;
   await deps.publish({
     type: 'shipment.created',
-    data: { shipmentId, orderId: invoiced.orderId, customerId: invoiced.customerId, carrier: booking.carrier, trackingCode: booking.trackingCode },
+    data: {
+      shipmentId, orderId: invoiced.orderId, customerId: invoiced.customerId, carrier: booking.carrier, trackingCode: booking.trackingCode,
+      ...(deps.trackingLink ? { trackingUrl: deps.trackingLink(shipmentId) } : {}),
+    },
   });
   return shipmentId;
 }

@@ -9,10 +9,16 @@ import { applyCarrierUpdate, rememberContact, shipInvoicedOrder, UnknownParcelEr
 import type { TrackingReader } from '../domain/tracking-reader.ts';
 
 /** Subscribes shipping's consumer groups (named after the service, so tests can run their own). */
-export async function registerHandlers(svc: Service, deps: { carrier: CarrierAdapter; pepper: Buffer; reader: TrackingReader }): Promise<void> {
+export async function registerHandlers(
+  svc: Service,
+  deps: { carrier: CarrierAdapter; pepper: Buffer; reader: TrackingReader; trackingLink?: (shipmentId: string) => string },
+): Promise<void> {
   await svc.events.subscribe(svc.name, {
     'order.invoiced': async (event, ctx) => {
-      const shipmentId = await shipInvoicedOrder(ctx.tx, event.data, { carrier: deps.carrier, pepper: deps.pepper, publish: ctx.publish as Publish });
+      const shipmentId = await shipInvoicedOrder(ctx.tx, event.data, {
+        carrier: deps.carrier, pepper: deps.pepper, publish: ctx.publish as Publish,
+        ...(deps.trackingLink ? { trackingLink: deps.trackingLink } : {}),
+      });
       ctx.log.info({ orderId: event.data.orderId, shipmentId }, shipmentId ? 'shipment created' : 'order already shipped');
     },
     'carrier.update.validated': async (event, ctx) => {
