@@ -8,6 +8,7 @@ import { inventoryOpenApi } from './http/openapi.ts';
 import { registerInventoryRoutes } from './http/routes.ts';
 import { ExpirySweeper } from './messaging/expiry.ts';
 import { registerInventoryHandlers } from './messaging/handlers.ts';
+import { createInventoryMetrics } from './messaging/metrics.ts';
 
 /** The inventory service with its expiry sweeper (exposed for tests). */
 export interface InventoryService extends Service {
@@ -28,8 +29,9 @@ export async function create(options: Partial<ServiceOptions> = {}): Promise<Inv
     res.json(inventoryOpenApi);
   });
   registerInventoryRoutes(svc);
-  await registerInventoryHandlers(svc, config.CONSUMER_GROUP, config.CONSUMER_CONCURRENCY, config.RESERVATION_TTL_MS);
-  const sweeper = new ExpirySweeper(svc, config.RESERVATION_SWEEP_MS);
+  const count = createInventoryMetrics(svc.metrics.registry);
+  await registerInventoryHandlers(svc, config.CONSUMER_GROUP, config.CONSUMER_CONCURRENCY, config.RESERVATION_TTL_MS, count);
+  const sweeper = new ExpirySweeper(svc, config.RESERVATION_SWEEP_MS, count);
   return {
     ...svc,
     sweeper,

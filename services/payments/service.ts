@@ -9,6 +9,7 @@ import { createTestProvider } from './domain/test-provider.ts';
 import { paymentsOpenApi } from './http/openapi.ts';
 import { registerPaymentRoutes } from './http/routes.ts';
 import { registerPaymentHandlers } from './messaging/handlers.ts';
+import { createPaymentsMetrics } from './messaging/metrics.ts';
 
 /** Options of the payments service besides the kit's. */
 export interface PaymentsOptions extends Partial<ServiceOptions> {
@@ -31,7 +32,7 @@ export async function create(options: PaymentsOptions = {}): Promise<Service> {
     res.json(paymentsOpenApi);
   });
   registerPaymentRoutes(svc);
-  await registerPaymentHandlers(svc, config.CONSUMER_GROUP, config.CONSUMER_CONCURRENCY, { provider, timeoutMs: config.PROVIDER_TIMEOUT_MS, log: svc.log });
+  await registerPaymentHandlers(svc, config.CONSUMER_GROUP, config.CONSUMER_CONCURRENCY, { provider, timeoutMs: config.PROVIDER_TIMEOUT_MS, log: svc.log }, createPaymentsMetrics(svc.metrics.registry));
   svc.log.info({ provider: provider.name }, 'payment provider selected');
   return svc;
 }

@@ -5,6 +5,7 @@
 import type { Service } from '../../kit/index.ts';
 import { lockExpired, releaseReservation } from '../data/stock-repo.ts';
 import { publishLevels } from './handlers.ts';
+import type { InventoryMetrics } from './metrics.ts';
 
 /** Periodic release of expired reservations. */
 export class ExpirySweeper {
@@ -15,6 +16,7 @@ export class ExpirySweeper {
   constructor(
     private readonly svc: Service,
     private readonly everyMs: number,
+    private readonly count: InventoryMetrics = () => undefined,
   ) {}
 
   /** Releases every expired reservation (up to `max`); returns how many. */
@@ -32,6 +34,7 @@ export class ExpirySweeper {
           await publish({ type: 'inventory.released', data: { orderId, reservationId: r.reservationId, reason: 'expired' } });
           await publishLevels(publish, r.levels);
           this.svc.log.info({ orderId }, 'reservation expired');
+          tx.onCommit(() => this.count('expired'));
         }
         return true;
       });

@@ -5,6 +5,7 @@
  */
 import type { HandlerContext, Handlers, Service, catalog } from '../../kit/index.ts';
 import { commitReservation, releaseReservation, reserveAll, type StockLevel } from '../data/stock-repo.ts';
+import type { InventoryMetrics } from './metrics.ts';
 
 type Ctx = HandlerContext<typeof catalog>;
 
@@ -14,7 +15,7 @@ export async function publishLevels(publish: Ctx['publish'], levels: readonly St
 }
 
 /** Registers the inventory consumer group. */
-export async function registerInventoryHandlers(svc: Service, group: string, concurrency: number, ttlMs: number): Promise<void> {
+export async function registerInventoryHandlers(svc: Service, group: string, concurrency: number, ttlMs: number, count: InventoryMetrics): Promise<void> {
   const handlers: Handlers<typeof catalog> = {
     'order.placed': async (e, ctx) => {
       const { orderId, items } = e.data;
@@ -24,6 +25,7 @@ export async function registerInventoryHandlers(svc: Service, group: string, con
       } else if (result.kind === 'rejected') {
         await ctx.publish({ type: 'inventory.rejected', data: { orderId, reason: result.reason, shortages: [...result.shortages] } });
         ctx.log.info({ orderId, reason: result.reason }, 'reservation rejected');
+        ctx.tx.onCommit(() => count('rejected'));
       } else {
         await ctx.publish({
           type: 'inventory.reserved',
@@ -31,10 +33,14 @@ export async function registerInventoryHandlers(svc: Service, group: string, con
         });
         await publishLevels(ctx.publish, result.levels);
         ctx.log.info({ orderId, reservationId: result.reservationId }, 'stock reserved');
+        ctx.tx.onCommit(() => count('reserved'));
       }
     },
     'order.confirmed': async (e, ctx) => {
-      if (await commitReservation(ctx.tx, e.data.orderId)) ctx.log.info({ orderId: e.data.orderId }, 'reservation committed');
+      if (await commitReservation(ctx.tx, e.data.orderId)) {
+        ctx.log.info({ orderId: e.data.orderId }, 'reservation committed');
+        ctx.tx.onCommit(() => count('committed'));
+      }
     },
     'order.cancelled': async (e, ctx) => {
       const released = await releaseReservation(ctx.tx, e.data.orderId, 'cancelled');
@@ -42,6 +48,7 @@ export async function registerInventoryHandlers(svc: Service, group: string, con
       await ctx.publish({ type: 'inventory.released', data: { orderId: e.data.orderId, reservationId: released.reservationId, reason: 'cancelled' } });
       await publishLevels(ctx.publish, released.levels);
       ctx.log.info({ orderId: e.data.orderId }, 'stock released');
+      ctx.tx.onCommit(() => count('released'));
     },
   };
   await svc.events.subscribe(group, handlers, { concurrency });

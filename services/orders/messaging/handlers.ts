@@ -21,7 +21,8 @@ export async function registerOrderHandlers(svc: Service, group: string, concurr
       ctx.log.info({ orderId, why: result.decision.why }, 'stale saga event ignored');
     } else if (result.status) {
       ctx.log.info({ orderId, status: result.status }, 'order advanced');
-      metrics.observe(result.order, result.status);
+      const { order, status } = result;
+      ctx.tx.onCommit(() => metrics.observe(order, status));
     }
     return result;
   };

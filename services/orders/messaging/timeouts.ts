@@ -44,7 +44,8 @@ export class TimeoutSweeper {
           const r = await advanceOrder(tx, (e) => this.svc.events.publish(tx, e), id, { kind: 'deadline_passed' }, 'timeout', this.timeouts);
           if (r.order && r.status === 'cancelled' && r.decision?.apply) {
             moved++;
-            this.metrics.observe(r.order, 'cancelled');
+            const order = r.order;
+            tx.onCommit(() => this.metrics.observe(order, 'cancelled'));
             this.svc.log.info({ orderId: id, from: r.order.status }, 'order cancelled after a saga timeout');
           } else {
             // A deadline that no longer means anything must not be picked up again.

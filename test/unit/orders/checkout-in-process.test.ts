@@ -188,4 +188,16 @@ describe('checkout saga in process (embedded engines)', function () {
     const body = (await list.json()) as { items: { id: string }[]; total: number };
     assert.deepEqual(body.items.map((i) => i.id), [placed.body.id]);
   });
+
+  it('counts the saga outcomes in each service\'s metrics', async () => {
+    const text = async (url: string) => (await fetch(`${url}/metrics`)).text();
+    // Every series also carries the service's default label, in whatever order prom-client prints.
+    const series = (name: string, label: string, value: string) => new RegExp(`${name}\\{[^}]*${label}[^}]*\\} ${value}`);
+    assert.match(await text(stack.urls.orders), series('orders_checkout_duration_seconds_count', 'outcome="confirmed"', '[1-9]'));
+    assert.match(await text(stack.urls.orders), series('orders_placed_total', '', '[1-9]'));
+    assert.match(await text(stack.urls.inventory), series('inventory_reservations_total', 'outcome="reserved"', '[1-9]'));
+    assert.match(await text(stack.urls.inventory), series('inventory_reservations_total', 'outcome="expired"', '1'));
+    assert.match(await text(stack.urls.payments), series('payments_total', 'outcome="authorized"', '[1-9]'));
+    assert.match(await text(stack.urls.payments), series('payments_total', 'outcome="refunded"', '1'));
+  });
 });
