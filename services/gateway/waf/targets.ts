@@ -68,7 +68,10 @@ export function requestTargets(req: WafRequest): Target[] {
   const out: Target[] = [];
   const { path, query } = splitUrl(req.url);
   out.push({ kind: 'path', location: 'path', value: percentDecode(path) });
-  parseUrlEncoded(query, 'query', out);
+  // The seed's tracking link is `/rastreio?<hash>`: a query that is one bare token is a value (a hash,
+  // inspected as any argument value is), not a field name held to the name-length limit.
+  if (query !== '' && !/[=&;]/.test(query)) out.push({ kind: 'arg', location: 'query:(bare)', value: percentDecode(query) });
+  else parseUrlEncoded(query, 'query', out);
   for (const [key, raw] of Object.entries(req.headers)) {
     if (raw === undefined) continue;
     const name = key.toLowerCase();

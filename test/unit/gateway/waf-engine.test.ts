@@ -49,6 +49,16 @@ describe('WAF engine', () => {
     assert.equal(waf.inspect(get('/api/catalog/products?q=camiseta%20100%25%20algod%C3%A3o')).action, 'allow');
   });
 
+  it('passes the seed\'s bare tracking link and still inspects a bare query as a value', () => {
+    const waf = createWaf(parseWafPolicy({ paranoia: 2 }));
+    // A 111-character signed token, longer than any field name may be: `/rastreio?<hash>`.
+    const token = 'ZGV2LmQ0MDdkNTkxLTQ3YTQtNWE0NS1hNmFhLWNhNDFmMTEwNDJjNC4xODA1OTczMTEw.lvJTWFtuXZiiGBjUPsSfDDIM4sUNGVtUCc4pHmg7H7A';
+    assert.deepEqual(waf.inspect(get(`/rastreio?${token}`)).matches, []);
+    const attack = waf.inspect(get('/rastreio?%3Cscript%3Ealert(1)%3C/script%3E'));
+    assert.equal(attack.action, 'block');
+    assert.ok(attack.matches.some((m) => m.family === 'xss' && m.location === 'query:(bare)'));
+  });
+
   it('enforces protocol limits and the method allow-list', () => {
     const waf = createWaf(parseWafPolicy({ maxBodyBytes: 10 }));
     assert.equal(waf.inspect({ ...get('/'), method: 'TRACE' }).matches[0]?.ruleId, 'protocol-method-not-allowed');
