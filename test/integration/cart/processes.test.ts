@@ -14,6 +14,7 @@ import kafkajs from 'kafkajs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { databaseUrl, kafkaBrokers, redisUrl } from '../../support/engines.ts';
+import { topicEnds } from '../../support/kafka.ts';
 import { http, signUp } from '../identity/stack.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -55,7 +56,7 @@ describe('identity, catalog and cart as separate processes on Kafka, PostgreSQL 
       const missing = topics.filter((t) => !existing.has(t));
       if (missing.length > 0) await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 3 })) });
       for (const topic of topics) {
-        const partitions = (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high }));
+        const partitions = await topicEnds(admin, topic);
         await admin.setOffsets({ groupId, topic, partitions });
       }
     } finally {

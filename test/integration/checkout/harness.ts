@@ -15,6 +15,7 @@ import net from 'node:net';
 import kafkajs from 'kafkajs';
 import pg from 'pg';
 import { databaseUrl, kafkaBrokers, redisUrl } from '../../support/engines.ts';
+import { topicEnds } from '../../support/kafka.ts';
 import { createTestIssuer, type TestIssuer } from '../../unit/orders/tokens.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -121,7 +122,7 @@ async function pinGroupsToEnd(kafka: kafkajs.Kafka, groups: { groupId: string; t
       await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })) }).catch(() => false);
     }
     const ends = new Map<string, { partition: number; offset: string }[]>();
-    for (const t of topics) ends.set(t, (await admin.fetchTopicOffsets(t)).map((e) => ({ partition: e.partition, offset: e.high })));
+    for (const t of topics) ends.set(t, await topicEnds(admin, t));
     await Promise.all(groups.map((g) => commitAtEnd(kafka, g.groupId, g.topics, ends)));
   } finally {
     await admin.disconnect();

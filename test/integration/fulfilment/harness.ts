@@ -17,6 +17,7 @@ import { integrationsConfigSchema } from '../../../services/integrations/config.
 import { create as createNotifications } from '../../../services/notifications/service.ts';
 import { notificationsConfigSchema } from '../../../services/notifications/config.ts';
 import { databaseUrl, kafkaBrokers, redisUrl } from '../../support/engines.ts';
+import { topicEnds } from '../../support/kafka.ts';
 import { startSmtpSink, type SmtpSink } from '../../unit/notifications/smtp-sink.ts';
 
 /** The test carrier and its webhook secret. */
@@ -112,7 +113,7 @@ async function startGroupsAtEnd(suffix: string): Promise<void> {
     // would join the group once per topic, seconds each).
     await Promise.all(
       Object.entries(groups).map(async ([groupId, topics]) => {
-        const ends = await Promise.all(topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) })));
+        const ends = await Promise.all(topics.map(async (topic) => ({ topic, partitions: await topicEnds(admin, topic) })));
         const consumer = kafka.consumer({ groupId });
         await consumer.connect();
         try {
@@ -120,7 +121,7 @@ async function startGroupsAtEnd(suffix: string): Promise<void> {
           const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
           await consumer.run({ autoCommit: false, eachBatch: async () => {} });
           await joined;
-          await consumer.commitOffsets(ends.flatMap((e) => e.partitions.map((p) => ({ topic: e.topic, partition: p.partition, offset: p.high }))));
+          await consumer.commitOffsets(ends.flatMap((e) => e.partitions.map((p) => ({ topic: e.topic, partition: p.partition, offset: p.offset }))));
         } finally {
           await consumer.disconnect();
         }
