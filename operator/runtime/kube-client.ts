@@ -2,7 +2,15 @@
  * A small REST client for the Kubernetes API on top of @kubernetes/client-node's KubeConfig
  * (authentication, TLS) and undici: every call goes through one client-side rate limit, is
  * counted in `rest_client_requests_total`, and fails with a typed `KubeApiError`.
+ *
+ * Connections are pooled. client-node builds a new undici Agent (a new connection pool) each time
+ * it authenticates a request, so using its dispatcher per call opens a fresh TLS connection for
+ * every request and leaves it idling until its keep-alive ends. Here the credentials are taken
+ * from the KubeConfig once a minute (client-go re-reads a ServiceAccount token file as often), or
+ * at once after a 401, and one dispatcher is kept for as long as the TLS material stays the same.
  */
+import { createHash } from 'node:crypto';
+import type { RequestOptions as HttpsRequestOptions } from 'node:https';
 import { KubeConfig, RequestContext, type HttpMethod, type KubernetesObject } from '@kubernetes/client-node';
 import { fetch, type Dispatcher } from 'undici';
 import { KubeApiError } from './errors.ts';
@@ -40,6 +48,23 @@ interface RequestOptions {
 }
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** How long credentials taken from the KubeConfig are used before they are taken again. */
+const CREDENTIALS_TTL_MS = 60_000;
+
+/** Credentials and the pooled dispatcher of one period. */
+interface Session {
+  readonly headers: Record<string, string>;
+  readonly dispatcher: Dispatcher | undefined;
+  /** Fingerprint of the TLS material (CA, client certificate and key) the dispatcher was made with. */
+  readonly tls: string;
+  readonly expiresAt: number;
+}
+
+function fingerprint(o: HttpsRequestOptions): string {
+  const h = createHash('sha256');
+  for (const part of [o.ca, o.cert, o.key, o.servername, o.rejectUnauthorized]) h.update(String(part ?? '')).update('\0');
+  return h.digest('hex');
+}
 
 /** A rate-limited Kubernetes REST client. */
 export class KubeClient {
@@ -52,6 +77,12 @@ export class KubeClient {
   writes = 0;
   /** Writes to coordination.k8s.io Leases (leader election renews every few seconds). */
   leaseWrites = 0;
+  /** Times the credentials and TLS settings were taken from the KubeConfig (tests). */
+  authRefreshes = 0;
+  /** Connections the pooled dispatcher opened (tests: calls share connections). */
+  connectionsOpened = 0;
+  private session: Promise<Session> | undefined;
+  private renewal: { from: Session | undefined; promise: Promise<Session> } | undefined;
 
   constructor(
     readonly kubeConfig: KubeConfig,
@@ -63,14 +94,69 @@ export class KubeClient {
     this.limiter = new TokenBucket(opts.qps ?? 500, opts.burst ?? 1000);
   }
 
+  /** The current credentials and dispatcher, taken again from the KubeConfig once they expire. */
+  private credentials(): Promise<Session> {
+    const current = this.session;
+    if (current === undefined) return this.renewSession(undefined);
+    return current.then((s) => (Date.now() < s.expiresAt ? s : this.renewSession(s)));
+  }
+
+  /** Takes the credentials again; callers that saw the same expired session share one renewal. */
+  private renewSession(previous: Session | undefined): Promise<Session> {
+    if (this.renewal !== undefined && this.renewal.from === previous) return this.renewal.promise;
+    const promise = (async (): Promise<Session> => {
+      const ctx = new RequestContext(`${this.server}/`, 'GET' as HttpMethod);
+      await this.kubeConfig.applySecurityAuthentication(ctx);
+      const tlsOptions: HttpsRequestOptions = {};
+      await this.kubeConfig.applyToHTTPSOptions(tlsOptions);
+      const tls = fingerprint(tlsOptions);
+      const fresh = ctx.getDispatcher() as Dispatcher | undefined;
+      let dispatcher = fresh;
+      if (previous !== undefined && previous.tls === tls) {
+        // Same TLS material: keep the pool and its open connections; the new agent never connected.
+        dispatcher = previous.dispatcher;
+        if (fresh !== previous.dispatcher) void fresh?.close().catch(() => undefined);
+      } else {
+        dispatcher?.on('connect', () => (this.connectionsOpened += 1));
+        // Rotated certificates: new connections from now on; the old pool closes after its requests.
+        if (previous?.dispatcher !== undefined) void previous.dispatcher.close().catch(() => undefined);
+      }
+      this.authRefreshes += 1;
+      return { headers: ctx.getHeaders(), dispatcher, tls, expiresAt: Date.now() + CREDENTIALS_TTL_MS };
+    })();
+    this.renewal = { from: previous, promise };
+    // A failed renewal is not cached: the next call tries again.
+    this.session = promise.catch((err: unknown) => {
+      if (this.renewal?.promise === promise) this.renewal = undefined;
+      this.session = undefined;
+      throw err;
+    });
+    this.session.catch(() => undefined);
+    return promise;
+  }
+
+  /** Forgets the credentials (after a 401) so that the next call takes them again. */
+  private expireCredentials(): void {
+    const current = this.session;
+    if (current === undefined) return;
+    this.session = current.then((s) => ({ ...s, expiresAt: 0 }));
+    this.session.catch(() => undefined);
+  }
+
+  /** Closes the pooled connections (the client is not used after). */
+  async close(): Promise<void> {
+    const s = await this.session?.catch(() => undefined);
+    this.session = undefined;
+    await s?.dispatcher?.close().catch(() => undefined);
+  }
+
   /** Makes one call and returns the raw response (used for watches, whose body is a stream). */
   async raw(method: string, path: string, o: RequestOptions = {}): Promise<{ status: number; body: ReadableStream<Uint8Array> | null; text(): Promise<string> }> {
     if (!o.unlimited) await this.limiter.take();
     const url = new URL(this.server + path);
     for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const ctx = new RequestContext(url.toString(), method as HttpMethod);
-    await this.kubeConfig.applySecurityAuthentication(ctx);
-    const headers: Record<string, string> = { ...ctx.getHeaders(), accept: 'application/json' };
+    const session = await this.credentials();
+    const headers: Record<string, string> = { ...session.headers, accept: 'application/json' };
     let body: string | undefined;
     if (o.body !== undefined) {
       body = JSON.stringify(o.body);
@@ -85,9 +171,10 @@ export class KubeClient {
       method,
       headers,
       body,
-      dispatcher: ctx.getDispatcher() as Dispatcher | undefined,
+      dispatcher: session.dispatcher,
       signal: o.signal,
     });
+    if (res.status === 401) this.expireCredentials();
     this.opts.onRequest?.(method, res.status, (performance.now() - started) / 1000);
     return { status: res.status, body: res.body as ReadableStream<Uint8Array> | null, text: () => res.text() };
   }

@@ -132,10 +132,14 @@ export interface OperatorProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `operator/main.ts` as a child process with the given environment. */
-export function startOperator(env: Record<string, string>): OperatorProcess {
+/**
+ * Starts `operator/main.ts` as a child process with the given environment; with `compiled`, the
+ * `dist/operator/main.js` that `npm run build` emits (what the image runs) instead of tsx.
+ */
+export function startOperator(env: Record<string, string>, opts: { compiled?: boolean } = {}): OperatorProcess {
   const identity = env.OPERATOR_IDENTITY ?? `op-${suffix()}`;
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'operator/main.ts')], {
+  const args = opts.compiled ? [join(ROOT, 'dist/operator/main.js')] : ['--import', 'tsx', join(ROOT, 'operator/main.ts')];
+  const proc = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, HEALTH_PORT: '0', LOG_LEVEL: 'info', OPERATOR_IDENTITY: identity, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
