@@ -22,7 +22,7 @@ export function printWalkthrough(opts: { gatewayPort: number; real: boolean; sta
     '',
     `  # 3. check out (the saga reserves stock, authorizes the card, confirms and invoices)`,
     `  ORDER=$(curl -s ${g}/api/orders -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`,
-    `       -H "Idempotency-Key: $(uuidgen || date +%s%N)" \\`,
+    `       -H "Idempotency-Key: $(uuidgen 2>/dev/null || cat /proc/sys/kernel/random/uuid)" \\`,
     `       -d '{"payment":{"method":"card","token":"tok_approve"},"shippingAddress":{"name":"Ana","line1":"Rua Augusta, 100","city":"São Paulo","state":"SP","postalCode":"01305-000","country":"BR"}}' | jq -r .id)`,
     `  sleep 2; curl -s ${g}/api/orders/$ORDER -H "authorization: Bearer $TOKEN" | jq '{status, trackingUrl, history}'`,
     '',
