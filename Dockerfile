@@ -6,7 +6,9 @@ ARG NODE_IMAGE=node:24-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci --ignore-scripts
+COPY patches ./patches
+# Install scripts are off (no native builds in the image); the one patch of patches/ is applied here.
+RUN npm ci --ignore-scripts && npx patch-package
 COPY tsconfig.json tsconfig.build.json ./
 COPY operator ./operator
 COPY services ./services
