@@ -1,7 +1,7 @@
 /**
- * A private etcd + kube-apiserver for the operator benchmark. The shared test API server's
- * Service range is a /24 (256 ClusterIPs, shared by every suite), too small for 1,000
- * ShopServices; this one uses a /16 and the same binaries, certificates and admin credentials
+ * A private etcd + kube-apiserver for the operator benchmark: an empty store, so that what the
+ * suites left in the shared API server (objects, watchers, Service addresses) does not weigh on the
+ * figures. It uses a /16 Service range and the same binaries, certificates and admin credentials
  * (read from the engines' state directory), on free ports, with its data in a temporary directory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
