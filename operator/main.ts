@@ -3,9 +3,10 @@
  */
 import { loadOperatorConfig } from './runtime/config.ts';
 import { registerControllers } from './controllers/index.ts';
-import { KubeClient, Manager, OperatorMetrics, createLogger, loadKubeConfig } from './runtime/index.ts';
+import { KubeClient, Manager, OperatorMetrics, createLogger, loadKubeConfig, routeConsoleToLogger } from './runtime/index.ts';
 
 const log = createLogger();
+routeConsoleToLogger(log);
 let config;
 try {
   config = loadOperatorConfig();

@@ -49,9 +49,12 @@ describe('ShopGateway in the operator process, as its ServiceAccount, killed twi
   let env: Record<string, string>;
   let cleanupRbac: (() => Promise<void>) | undefined;
   let operator: OperatorProcess | undefined;
+  /** Every operator process started, for the check of their output. */
+  const started: OperatorProcess[] = [];
 
   async function startOne(): Promise<void> {
     operator = startOperator(env);
+    started.push(operator);
     await operator.started;
   }
 
@@ -79,6 +82,12 @@ describe('ShopGateway in the operator process, as its ServiceAccount, killed twi
       spec: { kafka: { bootstrapServers: ['127.0.0.1:9092'] }, oci: { region: 'sa-saopaulo-1', compartmentId: COMPARTMENT, auth: 'apiKey', apiKeySecretRef: { name: 'oci-key' } } },
     } as KubernetesObject);
     await startOne();
+  });
+
+  afterEach(function () {
+    // A failure here is usually a timing one: show what the operators said.
+    if (this.currentTest?.state !== 'failed') return;
+    started.forEach((p, i) => process.stderr.write(`--- operator ${i + 1} (${p.identity}), last lines:\n${p.logs().split('\n').slice(-40).join('\n')}\n`));
   });
 
   after(async function () {
@@ -123,6 +132,19 @@ describe('ShopGateway in the operator process, as its ServiceAccount, killed twi
     await waitFor('ShopGateway gone', async () => (await gatewayStatus(admin, ns, 'track')) === undefined, 60_000);
     assert.equal(fake.store.livePolicies().length, 0);
     assert.equal(fake.store.liveFirewalls().length, 0);
+
+    // The SDK's retrier reported the injected failures with console.warn; the operator's output is
+    // still one JSON object per line, and none of it holds the API key.
+    const lines = started.flatMap((p) => p.logs().split('\n')).filter((l) => l.trim() !== '');
+    const notJson = lines.filter((l) => {
+      try {
+        return typeof JSON.parse(l) !== 'object';
+      } catch {
+        return true;
+      }
+    });
+    assert.deepEqual(notJson, [], 'operator output lines that are not JSON');
+    assert.ok(lines.some((l) => l.includes('"source":"console"')), 'the injected OCI failures were reported through the logger');
   });
 
   it('kubectl apply refuses bad specs with the CRD messages', function () {
