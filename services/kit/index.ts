@@ -12,6 +12,7 @@ export { Health, type ReadinessCheck, type CheckResult } from './health.ts';
 export { Lifecycle } from './lifecycle.ts';
 export { createApp, finishApp, type AppOptions } from './http/app.ts';
 export { listen, type HttpServer } from './http/server.ts';
+export { fastRouteListener, headersOf, type FastRoute, type FastReply } from './http/fast-path.ts';
 export { validated, parseOrThrow, validationError, type RequestSchemas, type ValidatedInput } from './http/validate.ts';
 export { sendProblem, problemHandler, PROBLEM_CONTENT_TYPE } from './http/problem.ts';
 export { CORRELATION_HEADER } from './http/middleware.ts';

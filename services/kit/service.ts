@@ -8,7 +8,8 @@ import { baseConfigSchema, parseConfig, type BaseConfig } from './config.ts';
 import { createLogger, type Logger } from './logging.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import { Health } from './health.ts';
-import { createApp, finishApp } from './http/app.ts';
+import { createApp, finishApp, securityHeaders } from './http/app.ts';
+import { fastRouteListener, headersOf, type FastRoute } from './http/fast-path.ts';
 import { listen, type HttpServer } from './http/server.ts';
 import { Lifecycle } from './lifecycle.ts';
 import type { Db } from './db/db.ts';
@@ -56,6 +57,11 @@ export interface Service {
   readonly health: Health;
   /** Register routes here before `start()`. */
   readonly app: Express;
+  /**
+   * GET routes answered before Express on a hit (see http/fast-path.ts); register before `start()`.
+   * Each must also exist as an Express route, which answers whatever a fast route declines.
+   */
+  readonly fastRoutes: FastRoute[];
   readonly db: Db;
   /** Present when `cache` was asked for. */
   readonly cache: Cache | undefined;
@@ -130,6 +136,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   });
 
   let server: HttpServer | undefined;
+  const fastRoutes: FastRoute[] = [];
   const service: Service = {
     name,
     config,
@@ -137,6 +144,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     metrics,
     health,
     app,
+    fastRoutes,
     db,
     cache,
     auth,
@@ -146,7 +154,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       finishApp(app, log);
       await events.start();
       lifecycle.onClose('events', () => events.stop());
-      server = await listen(app, startOptions.port ?? config.PORT, config.HOST, (err) => log.error({ err }, 'http server error'));
+      const listener = fastRouteListener(app, fastRoutes, { metrics, log, securityHeaders: headersOf(securityHeaders) });
+      server = await listen(listener, startOptions.port ?? config.PORT, config.HOST, (err) => log.error({ err }, 'http server error'));
       const s = server;
       // Registered last, so it runs first: stop taking requests before closing what they use.
       lifecycle.onClose('http', async () => {

@@ -8,7 +8,7 @@ import { signTrackingToken } from './domain/tracking-token.ts';
 import { createTestCarrier, type CarrierAdapter } from './domain/carrier.ts';
 import { TrackingReader } from './domain/tracking-reader.ts';
 import { registerHandlers } from './messaging/handlers.ts';
-import { registerTrackingRoutes } from './http/tracking-routes.ts';
+import { registerTrackingRoutes, trackingFastRoute } from './http/tracking-routes.ts';
 import { registerInternalRoutes } from './http/internal-routes.ts';
 import { openapi } from './http/openapi.ts';
 
@@ -68,6 +68,7 @@ export async function create(options: ShippingOptions = {}): Promise<Service> {
     res.json(openapi);
   });
   registerTrackingRoutes(svc.app, { reader, baseUrl: settings.baseUrl, rejected });
+  svc.fastRoutes.push(trackingFastRoute(reader));
   registerInternalRoutes(svc.app, { reader, db: svc.db, baseUrl: settings.baseUrl, ...(config.INTERNAL_API_TOKEN ? { internalToken: config.INTERNAL_API_TOKEN } : {}) });
   // The link travels in shipment.created, so orders and notifications need not call back for it.
   const trackingLink = (shipmentId: string) =>

@@ -25,12 +25,15 @@ export interface AppOptions {
   readonly trustProxy?: number | boolean;
 }
 
+/** The security headers of every answer (helmet's defaults); fast routes send the same ones. */
+export const securityHeaders = helmet();
+
 /** Creates the Express app with security headers, correlation ids, metrics, body parsing, health. */
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? 1);
-  app.use(helmet());
+  app.use(securityHeaders);
   app.use(correlation());
   app.use(requestMetrics(options.metrics));
   app.use(requireJsonBody(options.extraBodyTypes));

@@ -2,9 +2,8 @@
  * Listening and graceful closing of the HTTP server: stop accepting, let in-flight requests finish,
  * then cut what is left when the deadline passes.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 
 /** A listening server and how to close it. */
 export interface HttpServer {
@@ -16,7 +15,7 @@ export interface HttpServer {
 }
 
 /** Starts listening on `port` (0 picks a free one); `onError` receives server errors after start (e.g. EMFILE). */
-export async function listen(app: Express, port: number, host = '0.0.0.0', onError: (err: Error) => void = () => {}): Promise<HttpServer> {
+export async function listen(app: RequestListener, port: number, host = '0.0.0.0', onError: (err: Error) => void = () => {}): Promise<HttpServer> {
   let closing = false;
   const server = createServer();
   // While closing, tell keep-alive clients not to reuse the connection of an answer in flight

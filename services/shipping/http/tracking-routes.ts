@@ -4,7 +4,7 @@
  */
 import express, { type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { defineErrors, validated, type Counter } from '../../kit/index.ts';
+import { defineErrors, validated, type Counter, type FastRoute } from '../../kit/index.ts';
 import type { TrackingReader } from '../domain/tracking-reader.ts';
 import type { TrackingView } from '../domain/shipment.ts';
 import { pickLocale, type Locale } from './page/i18n.ts';
@@ -49,6 +49,28 @@ function sendPage(res: Response, status: number, html: string, locale: Locale): 
 export function etagOf(json: string): string {
   const at = /"updatedAt":"([^"]{1,40})"/.exec(json)?.[1] ?? '';
   return `W/"${json.length.toString(36)}-${Buffer.from(at).toString('base64url')}"`;
+}
+
+/** Headers of the JSON timeline: the customer's own, not for shared caches; a weak validator. */
+function timelineHeaders(json: string): Record<string, string> {
+  return { 'Cache-Control': 'private, no-store', 'Content-Type': 'application/json; charset=utf-8', ETag: etagOf(json) };
+}
+
+/**
+ * `GET /api/tracking/:token` on a hit, answered before Express (the kit's fast route: same security
+ * headers, correlation id and metrics). A conditional request, a miss or a refused token declines,
+ * and the Express route below answers it (304, the 404 problem, the rejection count).
+ */
+export function trackingFastRoute(reader: TrackingReader): FastRoute {
+  return {
+    prefix: '/api/tracking/',
+    route: '/api/tracking/:token',
+    async handle(token, req) {
+      if (req.headers['if-none-match'] !== undefined || req.headers['if-modified-since'] !== undefined) return undefined;
+      const json = await reader.viewJson(token);
+      return json === null ? undefined : { headers: timelineHeaders(json), body: json };
+    },
+  };
 }
 
 const BARE_TOKEN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -96,11 +118,9 @@ export function registerTrackingRoutes(app: Express, deps: TrackingRoutesDeps): 
       deps.rejected.inc({ surface: 'api' });
       throw trackingErrors.tracking_not_found('no tracking for this link');
     }
-    // The hot path (a cache hit): headers set directly, no MIME lookup; a weak validator from the
-    // view's update time spares Express hashing the body for its ETag.
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.setHeader('ETag', etagOf(json));
+    // Headers set directly, no MIME lookup; the weak validator from the view's update time spares
+    // Express hashing the body for its ETag. Hits normally take trackingFastRoute instead.
+    for (const [name, value] of Object.entries(timelineHeaders(json))) res.setHeader(name, value);
     res.send(json);
   });
 
