@@ -112,7 +112,12 @@ describe('ShopGateway in the operator process, as its ServiceAccount, killed twi
     const lbId = fake.addLoadBalancer({ compartmentId: COMPARTMENT, ipAddress: '203.0.113.77' });
     await admin.mergePatch(RESOURCES.services, ns, 'track-gateway', { status: { loadBalancer: { ingress: [{ ip: '203.0.113.77' }] } } }, 'status');
 
-    await waitFor('firewall work request running', async () => (await gatewayStatus(admin, ns, 'track'))?.status?.workRequest?.operation === 'CreateWebAppFirewall');
+    // The firewall's OCID is in status as soon as OCI accepted the create, before its work request
+    // ends (800 ms here): the kill lands mid-work, or at worst just after it, never before the create.
+    await waitFor('firewall create accepted', async () => {
+      const st = (await gatewayStatus(admin, ns, 'track'))?.status;
+      return st?.workRequest?.operation === 'CreateWebAppFirewall' || st?.wafOcid !== undefined;
+    });
     await operator?.kill();
     await startOne();
 
