@@ -81,8 +81,10 @@ export class KubeClient {
   authRefreshes = 0;
   /** Connections the pooled dispatcher opened (tests: calls share connections). */
   connectionsOpened = 0;
-  private session: Promise<Session> | undefined;
-  private renewal: { from: Session | undefined; promise: Promise<Session> } | undefined;
+  /** The credentials in use; replaced when they expire. */
+  private session: Session | undefined;
+  /** A renewal under way, shared by the callers that wait for it. */
+  private renewing: Promise<Session> | undefined;
 
   constructor(
     readonly kubeConfig: KubeConfig,
@@ -95,57 +97,46 @@ export class KubeClient {
   }
 
   /** The current credentials and dispatcher, taken again from the KubeConfig once they expire. */
-  private credentials(): Promise<Session> {
+  private credentials(): Session | Promise<Session> {
     const current = this.session;
-    if (current === undefined) return this.renewSession(undefined);
-    return current.then((s) => (Date.now() < s.expiresAt ? s : this.renewSession(s)));
+    if (current !== undefined && Date.now() < current.expiresAt) return current;
+    this.renewing ??= this.renewSession(current).finally(() => {
+      this.renewing = undefined;
+    });
+    return this.renewing;
   }
 
-  /** Takes the credentials again; callers that saw the same expired session share one renewal. */
-  private renewSession(previous: Session | undefined): Promise<Session> {
-    if (this.renewal !== undefined && this.renewal.from === previous) return this.renewal.promise;
-    const promise = (async (): Promise<Session> => {
-      const ctx = new RequestContext(`${this.server}/`, 'GET' as HttpMethod);
-      await this.kubeConfig.applySecurityAuthentication(ctx);
-      const tlsOptions: HttpsRequestOptions = {};
-      await this.kubeConfig.applyToHTTPSOptions(tlsOptions);
-      const tls = fingerprint(tlsOptions);
-      const fresh = ctx.getDispatcher() as Dispatcher | undefined;
-      let dispatcher = fresh;
-      if (previous !== undefined && previous.tls === tls) {
-        // Same TLS material: keep the pool and its open connections; the new agent never connected.
-        dispatcher = previous.dispatcher;
-        if (fresh !== previous.dispatcher) void fresh?.close().catch(() => undefined);
-      } else {
-        dispatcher?.on('connect', () => (this.connectionsOpened += 1));
-        // Rotated certificates: new connections from now on; the old pool closes after its requests.
-        if (previous?.dispatcher !== undefined) void previous.dispatcher.close().catch(() => undefined);
-      }
-      this.authRefreshes += 1;
-      return { headers: ctx.getHeaders(), dispatcher, tls, expiresAt: Date.now() + CREDENTIALS_TTL_MS };
-    })();
-    this.renewal = { from: previous, promise };
-    // A failed renewal is not cached: the next call tries again.
-    this.session = promise.catch((err: unknown) => {
-      if (this.renewal?.promise === promise) this.renewal = undefined;
-      this.session = undefined;
-      throw err;
-    });
-    this.session.catch(() => undefined);
-    return promise;
+  private async renewSession(previous: Session | undefined): Promise<Session> {
+    const ctx = new RequestContext(`${this.server}/`, 'GET' as HttpMethod);
+    await this.kubeConfig.applySecurityAuthentication(ctx);
+    const tlsOptions: HttpsRequestOptions = {};
+    await this.kubeConfig.applyToHTTPSOptions(tlsOptions);
+    const tls = fingerprint(tlsOptions);
+    const fresh = ctx.getDispatcher() as Dispatcher | undefined;
+    let dispatcher = fresh;
+    if (previous !== undefined && previous.tls === tls) {
+      // Same TLS material: keep the pool and its open connections; the new agent never connected.
+      dispatcher = previous.dispatcher;
+      if (fresh !== previous.dispatcher) void fresh?.close().catch(() => undefined);
+    } else {
+      dispatcher?.on('connect', () => (this.connectionsOpened += 1));
+      // Rotated certificates: new connections from now on; the old pool closes after its requests.
+      if (previous?.dispatcher !== undefined) void previous.dispatcher.close().catch(() => undefined);
+    }
+    this.authRefreshes += 1;
+    this.session = { headers: ctx.getHeaders(), dispatcher, tls, expiresAt: Date.now() + CREDENTIALS_TTL_MS };
+    return this.session;
   }
 
   /** Forgets the credentials (after a 401) so that the next call takes them again. */
   private expireCredentials(): void {
-    const current = this.session;
-    if (current === undefined) return;
-    this.session = current.then((s) => ({ ...s, expiresAt: 0 }));
-    this.session.catch(() => undefined);
+    if (this.session !== undefined) this.session = { ...this.session, expiresAt: 0 };
   }
 
   /** Closes the pooled connections (the client is not used after). */
   async close(): Promise<void> {
-    const s = await this.session?.catch(() => undefined);
+    await this.renewing?.catch(() => undefined);
+    const s = this.session;
     this.session = undefined;
     await s?.dispatcher?.close().catch(() => undefined);
   }
