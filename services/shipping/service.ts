@@ -67,8 +67,9 @@ export async function create(options: ShippingOptions = {}): Promise<Service> {
   svc.app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
-  registerTrackingRoutes(svc.app, { reader, baseUrl: settings.baseUrl, rejected });
-  svc.fastRoutes.push(trackingFastRoute(reader));
+  const trackingDeps = { reader, baseUrl: settings.baseUrl, rejected };
+  registerTrackingRoutes(svc.app, trackingDeps);
+  svc.fastRoutes.push(trackingFastRoute(trackingDeps));
   registerInternalRoutes(svc.app, { reader, db: svc.db, baseUrl: settings.baseUrl, ...(config.INTERNAL_API_TOKEN ? { internalToken: config.INTERNAL_API_TOKEN } : {}) });
   // The link travels in shipment.created, so orders and notifications need not call back for it.
   const trackingLink = (shipmentId: string) =>

@@ -3,9 +3,9 @@
  * node:http before Express, with what the kit's middleware gives every answer and nothing more:
  * the same security headers (helmet's, taken from the same middleware once at start), the
  * correlation id and its context, and the `http_request_duration_seconds` observation under the
- * Express route's label. No router, no body parsing, no ETag hashing. A handler answers or
- * declines; a declined request (a miss, a bad token, an error) goes through Express as before, so
- * every error answer still comes from the one problem handler. See docs/kit.md.
+ * Express route's label. No router, no body parsing, no ETag hashing. A handler answers, throws (the
+ * error becomes the same problem document the Express error middleware writes, through the same
+ * mapping) or declines; a declined request goes through Express untouched. See docs/kit.md.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
@@ -13,6 +13,7 @@ import { runWithContext, sanitizeCorrelationId } from '../context.ts';
 import type { Logger } from '../logging.ts';
 import type { ServiceMetrics } from '../metrics.ts';
 import { CORRELATION_HEADER } from './middleware.ts';
+import { appErrorOf, problemDocument, PROBLEM_CONTENT_TYPE } from './problem.ts';
 
 /** What a fast route answers with. */
 export interface FastReply {
@@ -28,7 +29,7 @@ export interface FastRoute {
   readonly prefix: string;
   /** The Express route it shortcuts, e.g. `/api/tracking/:token` (the metrics label). */
   readonly route: string;
-  /** The answer, or undefined to let Express answer (it must not have written anything). */
+  /** The answer, or undefined to let Express answer; a thrown error is answered as a problem. */
   handle(param: string, req: IncomingMessage): Promise<FastReply | undefined> | FastReply | undefined;
 }
 
@@ -71,24 +72,24 @@ export function fastRouteListener(
       } catch (err) {
         reply = Promise.reject(err as Error);
       }
+      const send = (status: number, headers: Readonly<Record<string, string>>, body: string): void => {
+        for (const [name, value] of deps.securityHeaders) res.setHeader(name, value);
+        res.setHeader('X-Correlation-ID', correlationId);
+        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+        res.setHeader('Content-Length', Buffer.byteLength(body));
+        res.statusCode = status;
+        res.end(body);
+        end({ route: route.route, method: 'GET', status: String(status) });
+      };
       reply.then(
         (r) => {
-          if (r === undefined || res.headersSent) {
-            app(req, res);
-            return;
-          }
-          for (const [name, value] of deps.securityHeaders) res.setHeader(name, value);
-          res.setHeader('X-Correlation-ID', correlationId);
-          for (const [name, value] of Object.entries(r.headers)) res.setHeader(name, value);
-          res.setHeader('Content-Length', Buffer.byteLength(r.body));
-          res.statusCode = r.status ?? 200;
-          res.end(r.body);
-          end({ route: route.route, method: 'GET', status: String(res.statusCode) });
+          if (r === undefined) app(req, res);
+          else send(r.status ?? 200, r.headers, r.body);
         },
         (err: unknown) => {
-          // Express answers instead, through the problem handler, and logs what it has to.
-          deps.log.debug({ err, route: route.route }, 'fast route declined after an error');
-          if (!res.headersSent) app(req, res);
+          const path = (req.url ?? '/').split('?')[0] ?? '/';
+          const problem = appErrorOf(err, deps.log, { method: 'GET', path });
+          send(problem.status, { 'Content-Type': `${PROBLEM_CONTENT_TYPE}; charset=utf-8` }, problemDocument(problem, path));
         },
       );
     });

@@ -11,8 +11,8 @@ import { currentContext } from '../context.ts';
 /** Content type of problem documents. */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-/** Writes `err` as a problem document. */
-export function sendProblem(res: Response, err: AppError, instance?: string): void {
+/** The problem document of `err`, with the correlation id of the current context. */
+export function problemDocument(err: AppError, instance?: string): string {
   const body: Record<string, unknown> = {
     ...err.extra,
     type: err.type,
@@ -24,7 +24,12 @@ export function sendProblem(res: Response, err: AppError, instance?: string): vo
   if (instance) body.instance = instance;
   const correlationId = currentContext()?.correlationId;
   if (correlationId) body.correlationId = correlationId;
-  res.status(err.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  return JSON.stringify(body);
+}
+
+/** Writes `err` as a problem document. */
+export function sendProblem(res: Response, err: AppError, instance?: string): void {
+  res.status(err.status).type(PROBLEM_CONTENT_TYPE).send(problemDocument(err, instance));
 }
 
 interface BodyParserError {
@@ -50,6 +55,21 @@ function fromBodyParser(err: BodyParserError & Error): AppError | undefined {
   }
 }
 
+/**
+ * The catalogue error an answer reports for `err`: typed errors as they are, body-parser's mapped,
+ * anything else a 500. Server errors are logged (unknown ones with their stack).
+ */
+export function appErrorOf(err: unknown, log: Logger, request: { method?: string; path: string }): AppError {
+  let appError: AppError | undefined = isAppError(err) ? err : undefined;
+  if (!appError && err instanceof Error) appError = fromBodyParser(err);
+  if (!appError) {
+    log.error({ err, method: request.method, path: request.path }, 'unhandled error');
+    return kitErrors.internal('an unexpected error occurred');
+  }
+  if (appError.status >= 500) log.error({ err: appError, code: appError.code, cause: appError.cause }, 'server error');
+  return appError;
+}
+
 /** The error middleware: register it last. */
 export function problemHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
@@ -57,14 +77,6 @@ export function problemHandler(log: Logger): ErrorRequestHandler {
       next(err);
       return;
     }
-    let appError: AppError | undefined = isAppError(err) ? err : undefined;
-    if (!appError && err instanceof Error) appError = fromBodyParser(err);
-    if (!appError) {
-      log.error({ err, method: req.method, path: req.path }, 'unhandled error');
-      appError = kitErrors.internal('an unexpected error occurred');
-    } else if (appError.status >= 500) {
-      log.error({ err: appError, code: appError.code, cause: appError.cause }, 'server error');
-    }
-    sendProblem(res, appError, req.originalUrl.split('?')[0]);
+    sendProblem(res, appErrorOf(err, log, { method: req.method, path: req.path }), req.originalUrl.split('?')[0]);
   };
 }

@@ -56,19 +56,29 @@ function timelineHeaders(json: string): Record<string, string> {
   return { 'Cache-Control': 'private, no-store', 'Content-Type': 'application/json; charset=utf-8', ETag: etagOf(json) };
 }
 
+/** The JSON timeline of a token; a refused or unknown token is counted and answered with the 404 problem. */
+async function timelineJson(deps: TrackingRoutesDeps, token: string): Promise<string> {
+  const json = await deps.reader.viewJson(token);
+  if (json === null) {
+    deps.rejected.inc({ surface: 'api' });
+    throw trackingErrors.tracking_not_found('no tracking for this link');
+  }
+  return json;
+}
+
 /**
- * `GET /api/tracking/:token` on a hit, answered before Express (the kit's fast route: same security
- * headers, correlation id and metrics). A conditional request, a miss or a refused token declines,
- * and the Express route below answers it (304, the 404 problem, the rejection count).
+ * `GET /api/tracking/:token` answered before Express (the kit's fast route: same security headers,
+ * correlation id, metric and problem documents). A conditional request declines, and the Express
+ * route below answers it (304 when the validator matches).
  */
-export function trackingFastRoute(reader: TrackingReader): FastRoute {
+export function trackingFastRoute(deps: TrackingRoutesDeps): FastRoute {
   return {
     prefix: '/api/tracking/',
     route: '/api/tracking/:token',
     async handle(token, req) {
       if (req.headers['if-none-match'] !== undefined || req.headers['if-modified-since'] !== undefined) return undefined;
-      const json = await reader.viewJson(token);
-      return json === null ? undefined : { headers: timelineHeaders(json), body: json };
+      const json = await timelineJson(deps, token);
+      return { headers: timelineHeaders(json), body: json };
     },
   };
 }
@@ -113,13 +123,9 @@ export function registerTrackingRoutes(app: Express, deps: TrackingRoutesDeps): 
   app.get('/rastreio', page);
 
   app.get('/api/tracking/:token', async (req, res) => {
-    const json = await reader.viewJson(req.params.token);
-    if (json === null) {
-      deps.rejected.inc({ surface: 'api' });
-      throw trackingErrors.tracking_not_found('no tracking for this link');
-    }
+    const json = await timelineJson(deps, req.params.token);
     // Headers set directly, no MIME lookup; the weak validator from the view's update time spares
-    // Express hashing the body for its ETag. Hits normally take trackingFastRoute instead.
+    // Express hashing the body for its ETag. Plain requests normally take trackingFastRoute instead.
     for (const [name, value] of Object.entries(timelineHeaders(json))) res.setHeader(name, value);
     res.send(json);
   });

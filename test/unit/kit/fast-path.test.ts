@@ -44,8 +44,10 @@ describe('kit fast routes', () => {
       handle(id) {
         asked.push(id);
         if (id === 'boom') throw new Error('handler failed');
+        if (id === 'pass') return undefined;
         const body = ITEMS.get(id);
-        return body === undefined ? undefined : { headers: { 'Content-Type': 'application/json; charset=utf-8', 'X-Seen-By': currentContext()?.correlationId ?? '' }, body };
+        if (body === undefined) throw errors.item_not_found(`no item ${id}`);
+        return { headers: { 'Content-Type': 'application/json; charset=utf-8', 'X-Seen-By': currentContext()?.correlationId ?? '' }, body };
       },
     };
     server = await listen(fastRouteListener(app, [route], { metrics, log, securityHeaders: headersOf(securityHeaders) }), 0, '127.0.0.1');
@@ -78,17 +80,35 @@ describe('kit fast routes', () => {
     assert.match(text, /http_request_duration_seconds_count\{[^}]*route="\/items\/:id"[^}]*status="200"[^}]*\} [1-9]/);
   });
 
-  it('lets Express answer a miss, an error, a query-less odd path and other methods', async () => {
-    const before = asked.length;
-    const miss = await fetch(`${base}/items/zz`);
-    assert.equal(miss.status, 404);
-    assert.match(miss.headers.get('content-type') ?? '', /application\/problem\+json/);
+  it('answers a thrown catalogue error with the problem document Express would write', async () => {
+    const fast = await fetch(`${base}/items/zz`, { headers: { 'x-correlation-id': 'corr-miss-1' } });
+    const slow = await fetch(`${base}/items/zz/`, { headers: { 'x-correlation-id': 'corr-miss-1' } });
+    assert.equal(fast.status, 404);
+    assert.equal(slow.status, 404);
+    const fastBody = (await fast.json()) as Record<string, unknown>;
+    const slowBody = (await slow.json()) as Record<string, unknown>;
+    assert.equal(fastBody.instance, '/items/zz');
+    assert.deepEqual({ ...fastBody, instance: undefined }, { ...slowBody, instance: undefined });
+    const names = (h: Headers) => [...h.keys()].filter((n) => !PER_ANSWER.has(n)).sort();
+    assert.deepEqual(names(fast.headers), names(slow.headers));
+    for (const n of names(slow.headers)) assert.equal(fast.headers.get(n), slow.headers.get(n), n);
+  });
+
+  it('answers an unknown error as a 500 problem, never leaking it', async () => {
     const boom = await fetch(`${base}/items/boom`);
-    assert.equal(boom.status, 404);
-    assert.deepEqual(asked.slice(before), ['zz', 'boom']);
+    assert.equal(boom.status, 500);
+    assert.match(boom.headers.get('content-type') ?? '', /application\/problem\+json/);
+    assert.doesNotMatch(await boom.text(), /handler failed/);
+  });
+
+  it('lets Express answer a declined request, an encoded parameter and other methods', async () => {
+    const before = asked.length;
+    const pass = await fetch(`${base}/items/pass`);
+    assert.equal(pass.status, 404, 'Express answered the declined request');
+    assert.deepEqual(asked.slice(before), ['pass']);
     const encoded = await fetch(`${base}/items/a%31`);
     assert.equal(encoded.status, 200, 'Express decodes what the fast route leaves alone');
-    assert.deepEqual(asked.slice(before), ['zz', 'boom'], 'an encoded parameter never reaches the fast route');
+    assert.deepEqual(asked.slice(before), ['pass'], 'an encoded parameter never reaches the fast route');
     const head = await fetch(`${base}/items/a1`, { method: 'HEAD' });
     assert.equal(head.status, 200);
   });
