@@ -183,7 +183,9 @@ describe('ShopGateway on the real kube-apiserver and the OCI fake', function () 
   it('on delete removes firewall and policy in OCI first, then the finalizer', async function () {
     const gw = await getGateway(client, ns, 'edge');
     const { wafOcid, wafPolicyOcid } = gw?.status ?? {};
-    fake.store.workRequestDurationMs = 1500;
+    // Long enough that the firewall's delete is still running when its progress reaches status, on
+    // a loaded machine too (1.5 s was once not: the first progress seen was the policy's delete).
+    fake.store.workRequestDurationMs = 4000;
     await client.delete(RESOURCES.shopGateways, ns, 'edge');
     await waitFor('firewall DELETING', async () => fake.store.firewalls.get(wafOcid ?? '')?.data.lifecycleState === 'DELETING');
     const during = await waitFor('work request progress in status', async () => {
