@@ -55,7 +55,7 @@ if (role === 'upstream-kit') {
   const redis = process.env.REDIS_URL ? openLimiterRedis(process.env.REDIS_URL, log) : undefined;
   const gateway = createGateway({
     config, log, metrics: createMetrics('gateway'), health: new Health(),
-    limiter: redis ? createRedisRateLimiter(redis, `bench:${process.pid}:`) : createMemoryRateLimiter(),
+    limiter: redis ? createRedisRateLimiter(redis, { keyPrefix: `bench:${process.pid}:`, syncIntervalMs: Number(process.env.BENCH_RATE_LIMIT_SYNC_MS ?? 100) }) : createMemoryRateLimiter(),
     verifier: createTokenVerifier({ jwksUrl: 'http://127.0.0.1:9/unused', issuer: 'x', audience: 'y' }),
   });
   const port = await gateway.listen(0, '127.0.0.1');

@@ -14,6 +14,8 @@ import { createGateway } from './gateway.ts';
 const env = loadConfig(baseConfigSchema.extend({
   GATEWAY_CONFIG: z.string().default('/etc/vitrine/gateway/gateway.json'),
   JWKS_COOLDOWN_MS: z.coerce.number().int().positive().default(5_000),
+  /** How often locally counted rate-limit admissions are written to Redis; 0 = every request asks Redis. */
+  RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(0).max(10_000).default(100),
 }));
 const log = createLogger({ name: 'gateway', level: env.LOG_LEVEL });
 const metrics = createMetrics('gateway');
@@ -22,10 +24,9 @@ const lifecycle = new Lifecycle(log);
 
 const config = await loadGatewayConfig(env.GATEWAY_CONFIG);
 const redis = env.REDIS_URL ? openLimiterRedis(env.REDIS_URL, log) : undefined;
-if (redis) lifecycle.onClose('redis', async () => void (await redis.quit()));
+const limiter = redis ? createRedisRateLimiter(redis, { syncIntervalMs: env.RATE_LIMIT_SYNC_MS }) : createMemoryRateLimiter();
 const gateway = createGateway({
-  config, log, metrics, health,
-  limiter: redis ? createRedisRateLimiter(redis) : createMemoryRateLimiter(),
+  config, log, metrics, health, limiter,
   verifier: createTokenVerifier({
     ...(env.JWKS_URL ? { jwksUrl: env.JWKS_URL } : {}),
     issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, cooldownMs: env.JWKS_COOLDOWN_MS,
@@ -39,6 +40,11 @@ const stopWatching = watchGatewayConfig(env.GATEWAY_CONFIG, {
   },
 });
 lifecycle.onClose('config watch', async () => stopWatching());
+// Closers run last-registered first: the server stops, then the last admissions are written, then Redis closes.
+if (redis) {
+  lifecycle.onClose('redis', async () => void (await redis.quit()));
+  lifecycle.onClose('rate limiter', async () => limiter.close?.());
+}
 lifecycle.onClose('http', () => gateway.close());
 const port = await gateway.listen(env.PORT, env.HOST);
 lifecycle.handleSignals(env.SHUTDOWN_TIMEOUT_MS);

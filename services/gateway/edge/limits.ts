@@ -30,7 +30,10 @@ export async function applyLimits(
   if (checks.length === 0) return { headers: {}, degraded: false };
   let decisions: { d: RateDecision; windowMs: number }[];
   try {
-    decisions = await Promise.all(checks.map(async (c) => ({ d: await limiter.hit(c.key, c.limit, c.windowMs), windowMs: c.windowMs })));
+    // A locally counted limiter answers synchronously; only checks that went to Redis are awaited.
+    const answers = checks.map((c) => limiter.hit(c.key, c.limit, c.windowMs));
+    const ds = answers.some((a) => a instanceof Promise) ? await Promise.all(answers) : (answers as RateDecision[]);
+    decisions = ds.map((d, i) => ({ d, windowMs: checks[i]!.windowMs }));
   } catch (err) {
     if (limits.whenUnavailable === 'open') return { headers: {}, degraded: true };
     throw gatewayErrors.rate_limiter_unavailable('rate limit store unreachable', { retryAfterSeconds: 1 }, { cause: err });
