@@ -54,7 +54,10 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
     const state = deps.state();
     const url = req.url ?? '/';
     const { path, query } = splitTarget(url);
-    if (deps.internal(req, res, path)) return 'internal';
+    if (deps.internal(req, res, path)) {
+      res.setHeader(CORRELATION_HEADER, correlationId);
+      return 'internal';
+    }
     const host = normalizeHost(req.headers.host);
     const client = state.resolveClient(req.socket.remoteAddress, req.headers['x-forwarded-for']);
 
@@ -71,7 +74,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
 
     const redirect = state.router.redirect(host, path, query);
     if (redirect !== undefined) {
-      res.writeHead(redirect.code, { location: redirect.location, 'content-length': 0 });
+      res.writeHead(redirect.code, { [CORRELATION_HEADER]: correlationId, location: redirect.location, 'content-length': 0 });
       res.end();
       deps.gatewayMetrics.requests.inc({ route: 'redirect', outcome: 'redirected' });
       return 'redirect';
@@ -82,8 +85,11 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
     const routeLabel = match.route.pathPrefix;
     const caller = await deps.verifier.check(match.route.auth, req.headers.authorization);
     const limits = await applyLimits(deps.limiter, state.config.rateLimits, client.address, caller?.subject);
-    for (const [k, v] of Object.entries(limits.headers)) res.setHeader(k, v);
+    // The gateway's own answer headers, written with the upstream's in one head.
+    const answerHeaders: string[] = [CORRELATION_HEADER, correlationId];
+    for (const name in limits.headers) answerHeaders.push(name, limits.headers[name]!);
     if (limits.refusedRetryAfterSeconds !== undefined) {
+      for (const [k, v] of Object.entries(limits.headers)) res.setHeader(k, v);
       deps.gatewayMetrics.rateLimited.inc({ scope: routeLabel });
       throw gatewayErrors.rate_limited('request rate above the limit', { retryAfterSeconds: limits.refusedRetryAfterSeconds });
     }
@@ -105,6 +111,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       clientAddress: client.address,
       forwardedFor: client.forwardedFor,
       proto: String(req.headers['x-forwarded-proto'] ?? 'http') === 'https' && client.forwardedFor.length > 0 ? 'https' : 'http',
+      answerHeaders,
     });
     deps.gatewayMetrics.requests.inc({ route: routeLabel, outcome: status >= 500 ? 'upstream_error' : 'proxied' });
     return routeLabel;
@@ -113,10 +120,10 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
   return (req, res) => {
     const started = performance.now();
     const correlationId = sanitizeCorrelationId(req.headers[CORRELATION_HEADER]);
-    res.setHeader(CORRELATION_HEADER, correlationId);
     runWithContext({ correlationId }, () => {
       handle(req, res, correlationId)
         .catch((err: unknown) => {
+          if (!res.headersSent) res.setHeader(CORRELATION_HEADER, correlationId);
           if (isAppError(err)) {
             if (err.status >= 500) deps.log.warn({ code: err.code, cause: String((err.cause as Error | undefined)?.message ?? '') }, 'gateway error');
             writeProblem(res, err, correlationId, req.url?.split('?')[0]);
