@@ -1,16 +1,29 @@
 /**
- * Gateway overhead: the tracking API (`GET /api/tracking/<token>`) requested directly from a
- * stand-in upstream and through the gateway (WAF, routing, rate limit, proxy), in the same run, on
- * loopback, each server in its own process. Measured: the highest throughput each path sustains
- * (ratio gateway/direct, goal ≥ 0.5), the latency at a fixed 1,000 req/s (the p99 the gateway
- * adds), and the CPU time the gateway spends per request. The upstream is the real shipping service
- * (PostgreSQL + Redis, view cached, started by bench/tracking-servers.ts) when DATABASE_URL and
- * REDIS_URL are set, else a stand-in on the kit's Express app; a bare node:http upstream gives the
- * worst-case ratio. With REDIS_URL the gateway's rate limits count in Redis too.
+ * Gateway overhead: the tracking API (`GET /api/tracking/<token>`) requested directly and through
+ * the gateway (WAF, routing, rate limits, proxy), in the same run, on loopback, each server and the
+ * load generator (autocannon) in its own process.
+ *
+ * Where the CPU goes decides the figure, so the driver measures two layouts:
+ * - **gateway on its own core** (the goal's measure): the load generator and the service share CPU 0
+ *   in both runs, and the gateway gets CPU 1 — as in a cluster, where the gateway's pods have their
+ *   own CPU and do not take it from the service. The ratio says how much of the service's throughput
+ *   survives going through one gateway process.
+ * - **all sharing both cores**: every process may run anywhere. On two cores the gateway then takes
+ *   CPU from the service and the load generator, and three busy processes on two cores pay for
+ *   context switches too; the row with the WAF and limits switched off shows the ceiling any Node
+ *   proxy reaches in that layout.
+ * Affinity is set with `taskset` (util-linux); with fewer than two CPUs or no taskset, only the
+ * shared layout is measured.
+ *
+ * Also measured: the latency at a fixed 1,000 req/s (the p99 the gateway adds; the load generator
+ * alone on CPU 0, service and gateway on CPU 1) and the gateway's CPU time per request. The service is the real shipping service (PostgreSQL + Redis, view cached,
+ * started by bench/tracking-servers.ts) when DATABASE_URL and REDIS_URL are set, else a stand-in on
+ * the kit's Express app; a bare node:http upstream gives the worst-case ratio. With REDIS_URL the
+ * gateway's rate limits count in Redis too.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -18,9 +31,13 @@ import type { BenchRow } from './types.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const THROUGHPUT_SECONDS = 8;
+const WARM_UP_SECONDS = 3;
 const FIXED_RATE_SECONDS = 10;
 const FIXED_RATE = 1_000;
 const CLOCK_TICKS_PER_SECOND = 100;
+const SHOP_CPU = '0';
+const GATEWAY_CPU = '1';
+const ALL_CPUS = `0-${availableParallelism() - 1}`;
 
 interface LoadResult {
   requests: { average: number; total: number };
@@ -28,15 +45,26 @@ interface LoadResult {
   non2xx: number;
   errors: number;
 }
-type Autocannon = (opts: Record<string, unknown>) => Promise<LoadResult>;
-// autocannon ships no type declarations; load it as CommonJS with the small shape used here.
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 interface Child { readonly process: ChildProcess; readonly port: number; readonly info: Record<string, unknown> }
 
-async function startChild(args: string[], script = 'gateway-servers.ts'): Promise<Child> {
+const canPin = availableParallelism() >= 2 && spawnSync('taskset', ['-V']).status === 0;
+
+/** Runs `args` under `taskset -c cpus` when pinning is possible. */
+function command(cpus: string, args: string[]): [string, string[]] {
+  return canPin ? ['taskset', ['-c', cpus, ...args]] : [args[0]!, args.slice(1)];
+}
+
+/** Moves a running process (every thread) to these CPUs. */
+function pin(child: Child, cpus: string): void {
+  if (!canPin || child.process.pid === undefined) return;
+  const r = spawnSync('taskset', ['-a', '-p', '-c', cpus, String(child.process.pid)]);
+  if (r.status !== 0) throw new Error(`taskset failed for ${child.process.pid}: ${r.stderr.toString()}`);
+}
+
+async function startChild(args: string[], script = 'gateway-servers.ts', env: NodeJS.ProcessEnv = {}): Promise<Child> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, script), ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'], env: process.env,
+    stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env },
   });
   const line = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`bench server ${args[0]} exited with ${code}`)));
@@ -67,8 +95,11 @@ async function startTrackingApi(): Promise<{ child: Child; token: string; label:
   return { child: await startChild(['upstream-kit']), token: STAND_IN_TOKEN, label: 'kit stand-in' };
 }
 
-async function load(port: number, token: string, overallRate?: number): Promise<LoadResult> {
-  const result = await autocannon({
+interface LoadOptions { readonly rate?: number; readonly seconds?: number; readonly cpus?: string }
+
+/** Drives one server with autocannon in a child process (on `cpus`). */
+async function load(port: number, token: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const autocannonOptions = {
     url: `http://127.0.0.1:${port}/api/tracking/${token}`,
     headers: {
       host: 'rastreio.empresa.com.br',
@@ -76,10 +107,17 @@ async function load(port: number, token: string, overallRate?: number): Promise<
       accept: 'application/json', 'accept-language': 'pt-BR,pt;q=0.9',
       cookie: 'lang=pt-BR; lgpd_consent=true',
     },
-    connections: overallRate === undefined ? 32 : 16,
-    duration: overallRate === undefined ? THROUGHPUT_SECONDS : FIXED_RATE_SECONDS,
-    ...(overallRate === undefined ? {} : { overallRate }),
-  });
+    connections: options.rate === undefined ? 32 : 16,
+    duration: options.seconds ?? (options.rate === undefined ? THROUGHPUT_SECONDS : FIXED_RATE_SECONDS),
+    ...(options.rate === undefined ? {} : { overallRate: options.rate }),
+  };
+  const [cmd, args] = command(options.cpus ?? ALL_CPUS, [process.execPath, '--import', 'tsx', path.join(here, 'gateway-load.ts'), JSON.stringify(autocannonOptions)]);
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`load generator exited with ${code}`);
+  const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as LoadResult;
   if (result.errors > 0 || result.non2xx > 0) {
     throw new Error(`load run had ${result.errors} errors and ${result.non2xx} non-2xx answers`);
   }
@@ -89,32 +127,42 @@ async function load(port: number, token: string, overallRate?: number): Promise<
 /** Runs the gateway benchmark. */
 export async function run(): Promise<BenchRow[]> {
   const api = await startTrackingApi();
-  const kit = api.child;
+  const service = api.child;
   const bare = await startChild(['upstream-bare']);
-  const gateway = await startChild(['gateway', `http://127.0.0.1:${kit.port}`]);
+  const gateway = await startChild(['gateway', `http://127.0.0.1:${service.port}`]);
   const gatewayToBare = await startChild(['gateway', `http://127.0.0.1:${bare.port}`]);
+  const bareProxy = await startChild(['gateway', `http://127.0.0.1:${service.port}`], 'gateway-servers.ts', { BENCH_EDGE: 'off' });
   const token = api.token;
+  const rows: BenchRow[] = [];
   try {
-    await load(gateway.port, token, 500); // warm-up: JIT, pools, connections
-    await load(gatewayToBare.port, STAND_IN_TOKEN, 500);
-    const direct = await load(kit.port, token);
+    for (const g of [gateway, gatewayToBare, bareProxy]) await load(g.port, g === gatewayToBare ? STAND_IN_TOKEN : token, { seconds: WARM_UP_SECONDS });
+
+    // Gateway on its own core: service, bare upstream and load generator on the other.
+    const layout = canPin ? 'gateway on its own core' : 'all sharing the cores (no taskset)';
+    for (const c of [service, bare]) pin(c, canPin ? SHOP_CPU : ALL_CPUS);
+    for (const g of [gateway, gatewayToBare, bareProxy]) pin(g, canPin ? GATEWAY_CPU : ALL_CPUS);
+    const shopCpus = canPin ? SHOP_CPU : ALL_CPUS;
+    const direct = await load(service.port, token, { cpus: shopCpus });
     const gwCpu0 = cpuMicros(gateway.process.pid);
-    const kitCpu0 = cpuMicros(kit.process.pid);
-    const through = await load(gateway.port, token);
+    const serviceCpu0 = cpuMicros(service.process.pid);
+    const through = await load(gateway.port, token, { cpus: shopCpus });
     const gwCpuPerRequest = (cpuMicros(gateway.process.pid) - gwCpu0) / through.requests.total;
-    const kitCpuPerRequest = (cpuMicros(kit.process.pid) - kitCpu0) / through.requests.total;
-    const bareDirect = await load(bare.port, STAND_IN_TOKEN);
-    const bareThrough = await load(gatewayToBare.port, STAND_IN_TOKEN);
-    const directFixed = await load(kit.port, token, FIXED_RATE);
-    const throughFixed = await load(gateway.port, token, FIXED_RATE);
+    const serviceCpuPerRequest = (cpuMicros(service.process.pid) - serviceCpu0) / through.requests.total;
+    const bareDirect = await load(bare.port, STAND_IN_TOKEN, { cpus: shopCpus });
+    const bareThrough = await load(gatewayToBare.port, STAND_IN_TOKEN, { cpus: shopCpus });
+    // Latency at a fixed rate: the load generator alone on CPU 0, the servers on CPU 1 (at this rate
+    // neither is busy), so the added time is the gateway's hop, not a queue behind the load generator.
+    if (canPin) for (const c of [service, gateway]) pin(c, GATEWAY_CPU);
+    const directFixed = await load(service.port, token, { rate: FIXED_RATE, cpus: shopCpus });
+    const throughFixed = await load(gateway.port, token, { rate: FIXED_RATE, cpus: shopCpus });
     const limiter = String(gateway.info.limiter);
-    return [
+    rows.push(
       {
-        name: `tracking API req/s through gateway (WAF + limits [${limiter}] + proxy) → ${api.label}`, value: through.requests.average, unit: 'req/s',
+        name: `tracking API req/s through gateway (WAF + limits [${limiter}] + proxy) → ${api.label}; ${layout}`, value: through.requests.average, unit: 'req/s',
         baseline: `direct to ${api.label} ${direct.requests.average.toFixed(0)} req/s`, ratio: through.requests.average / direct.requests.average, goal: '≥ 0.5',
       },
       {
-        name: 'req/s through gateway → bare node:http upstream (worst case)', value: bareThrough.requests.average, unit: 'req/s',
+        name: `req/s through gateway → bare node:http upstream (worst case); ${layout}`, value: bareThrough.requests.average, unit: 'req/s',
         baseline: `direct to bare upstream ${bareDirect.requests.average.toFixed(0)} req/s`, ratio: bareThrough.requests.average / bareDirect.requests.average,
       },
       {
@@ -125,11 +173,30 @@ export async function run(): Promise<BenchRow[]> {
       { name: `added p50 at ${FIXED_RATE} req/s (gateway − direct)`, value: throughFixed.latency.p50 - directFixed.latency.p50, unit: 'ms' },
       {
         name: 'gateway CPU per proxied request (user + system)', value: gwCpuPerRequest, unit: 'µs',
-        baseline: `${api.label} ${kitCpuPerRequest.toFixed(0)} µs/request`, ratio: gwCpuPerRequest / kitCpuPerRequest,
+        baseline: `${api.label} ${serviceCpuPerRequest.toFixed(0)} µs/request`, ratio: gwCpuPerRequest / serviceCpuPerRequest,
       },
-    ];
+    );
+
+    if (canPin) {
+      // Every process on both cores: the gateway competes with the service and the load generator.
+      for (const c of [service, gateway, bareProxy]) pin(c, ALL_CPUS);
+      const sharedDirect = await load(service.port, token);
+      const sharedThrough = await load(gateway.port, token);
+      const sharedProxy = await load(bareProxy.port, token);
+      rows.push(
+        {
+          name: `tracking API req/s through gateway → ${api.label}; all sharing both cores`, value: sharedThrough.requests.average, unit: 'req/s',
+          baseline: `direct ${sharedDirect.requests.average.toFixed(0)} req/s`, ratio: sharedThrough.requests.average / sharedDirect.requests.average,
+        },
+        {
+          name: `the same through the gateway with WAF and limits off (proxy only); all sharing both cores`, value: sharedProxy.requests.average, unit: 'req/s',
+          baseline: `direct ${sharedDirect.requests.average.toFixed(0)} req/s`, ratio: sharedProxy.requests.average / sharedDirect.requests.average,
+        },
+      );
+    }
+    return rows;
   } finally {
-    for (const child of [gatewayToBare, gateway, bare, kit]) child.process.kill('SIGTERM');
+    for (const child of [bareProxy, gatewayToBare, gateway, bare, service]) child.process.kill('SIGTERM');
   }
 }
 
