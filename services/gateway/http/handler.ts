@@ -45,6 +45,17 @@ function splitTarget(url: string): { path: string; query: string } {
   return q < 0 ? { path: url, query: '' } : { path: url.slice(0, q), query: url.slice(q + 1) };
 }
 
+/**
+ * The headers the WAF inspects. Node has built `req.headers` already, but it joins or drops
+ * repeated fields (a second Host is dropped), which the protocol rules must see; when any field
+ * was repeated, the distinct view is built instead.
+ */
+function inspectedHeaders(req: IncomingMessage): Readonly<Record<string, string | readonly string[] | undefined>> {
+  let names = 0;
+  for (const name in req.headers) if (name !== '') names++;
+  return names * 2 === req.rawHeaders.length ? req.headers : req.headersDistinct;
+}
+
 const DEGRADED_LOG_INTERVAL_MS = 10_000;
 
 /** Creates the request listener. */
@@ -64,7 +75,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
     let body: Buffer | undefined;
     if (state.waf !== undefined) {
       body = hasBody(req) ? await readBody(req, state.waf.policy.maxBodyBytes) : undefined;
-      const verdict = state.waf.inspect({ method: req.method ?? 'GET', url, headers: req.headersDistinct, body }, correlationId);
+      const verdict = state.waf.inspect({ method: req.method ?? 'GET', url, headers: inspectedHeaders(req), headerNamesLowerCase: true, body }, correlationId);
       if (verdict.action === 'block') {
         deps.gatewayMetrics.requests.inc({ route: 'waf', outcome: 'blocked' });
         // Rule ids stay in the log (with the correlation id): telling a prober which rule fired helps them.

@@ -6,7 +6,7 @@
  */
 import { makeViews } from './decode.ts';
 import type { WafPolicy } from './policy.ts';
-import { protocolMatches } from './protocol.ts';
+import { activeProtocolChecks, protocolMatches } from './protocol.ts';
 import { CODE_RULES } from './rules/code.ts';
 import { LFI_RULES } from './rules/lfi.ts';
 import { RCE_RULES } from './rules/rce.ts';
@@ -15,7 +15,7 @@ import { SQLI_RULES } from './rules/sqli.ts';
 import { XSS_RULES } from './rules/xss.ts';
 import { PLAIN_TOKEN, patternRule } from './rules/rule.ts';
 import { headerValue, requestTargets } from './targets.ts';
-import type { PayloadRule, RuleContext, RuleMatch, Target, Views, WafRequest, WafVerdict } from './types.ts';
+import type { PayloadRule, RuleContext, RuleMatch, Target, TargetKind, WafRequest, WafVerdict } from './types.ts';
 
 /** Extra payload rules for protocol abuse carried inside fields. */
 const PROTOCOL_PAYLOAD_RULES: readonly PayloadRule[] = [
@@ -62,53 +62,72 @@ function argLimitMatches(targets: readonly Target[], policy: WafPolicy): RuleMat
 const HEADER_CACHE_ENTRIES = 10_000;
 const HEADER_CACHE_MAX_VALUE_LENGTH = 1_024;
 
-const NO_RULES: ReadonlySet<string> = new Set();
+const NO_MATCH: readonly PayloadRule[] = Object.freeze([]);
+const TARGET_KINDS: readonly TargetKind[] = ['path', 'arg-name', 'arg', 'header', 'filename'];
+
+/** The rules that look at one kind of target, and those of them that can match a plain token. */
+interface KindRules {
+  readonly all: readonly PayloadRule[];
+  readonly plain: readonly PayloadRule[];
+}
 
 /** Builds a WAF for a policy. */
 export function createWaf(policy: WafPolicy, observer: WafObserver = {}): Waf {
   const rules = ALL_PAYLOAD_RULES.filter((r) => r.paranoia <= policy.paranoia && !policy.disabledRules.includes(r.id));
+  // Per target kind, decided once per policy rather than per target and request.
+  const byKind = new Map<TargetKind, KindRules>();
+  for (const kind of TARGET_KINDS) {
+    const all = rules.filter((r) => r.targets.includes(kind));
+    byKind.set(kind, { all, plain: all.filter((r) => r.matchesPlainTokens === true) });
+  }
+  const checks = activeProtocolChecks(policy);
   const ownHosts = policy.ownHosts.map((h) => h.toLowerCase());
+  const ownCtx: RuleContext = { ownHosts };
   // Rule ids matching a header value. Header rules do not depend on the request's context (the
   // off-domain rule only looks at fields), so the answer for a value is always the same.
   const headerCache = new Map<string, readonly PayloadRule[]>();
 
-  const matchingRules = (target: Target, views: Views, ctx: RuleContext, skip: ReadonlySet<string>): PayloadRule[] => {
-    const plain = PLAIN_TOKEN.test(target.value);
-    const out: PayloadRule[] = [];
-    for (const rule of rules) {
-      if (skip.has(rule.id) || !rule.targets.includes(target.kind)) continue;
-      if (plain && rule.matchesPlainTokens !== true) continue;
-      if (rule.test(views, target, ctx)) out.push(rule);
+  const matchingRules = (target: Target, ctx: RuleContext, skip: ReadonlySet<string> | undefined): readonly PayloadRule[] => {
+    const kindRules = byKind.get(target.kind)!;
+    const candidates = PLAIN_TOKEN.test(target.value) ? kindRules.plain : kindRules.all;
+    if (candidates.length === 0) return NO_MATCH;
+    const views = makeViews(target.value);
+    let out: PayloadRule[] | undefined;
+    for (const rule of candidates) {
+      if (skip?.has(rule.id) === true) continue;
+      if (rule.test(views, target, ctx)) (out ??= []).push(rule);
     }
-    return out;
+    return out ?? NO_MATCH;
   };
 
   return {
     policy,
     inspect(req, correlationId) {
       const body = req.body === undefined ? '' : typeof req.body === 'string' ? req.body : req.body.toString('utf8');
-      const matches = protocolMatches(req, policy, body);
+      const matches = protocolMatches(req, policy, body, checks);
       const targets = requestTargets(req);
       matches.push(...argLimitMatches(targets, policy));
       const host = (headerValue(req, 'host') ?? '').toLowerCase();
-      const ctx: RuleContext = { ownHosts: host === '' ? ownHosts : [...ownHosts, host] };
-      const matched = new Set<string>();
+      // The request's own Host counts as ours (only the off-domain URL rule asks).
+      const ctx: RuleContext = host === '' || ownHosts.includes(host) ? ownCtx : { ownHosts: [...ownHosts, host] };
+      let matched: Set<string> | undefined;
       for (const target of targets) {
         if (target.value === '') continue;
         let found: readonly PayloadRule[];
         if (target.kind === 'header' && target.value.length <= HEADER_CACHE_MAX_VALUE_LENGTH) {
           const cached = headerCache.get(target.value);
           if (cached === undefined) {
-            found = matchingRules(target, makeViews(target.value), ctx, NO_RULES);
+            found = matchingRules(target, ctx, undefined);
             if (headerCache.size >= HEADER_CACHE_ENTRIES) headerCache.clear();
             headerCache.set(target.value, found);
           } else {
             found = cached;
           }
         } else {
-          found = matchingRules(target, makeViews(target.value), ctx, matched);
+          found = matchingRules(target, ctx, matched);
         }
         for (const rule of found) {
+          matched ??= new Set();
           if (matched.has(rule.id)) continue;
           matched.add(rule.id);
           matches.push({ ruleId: rule.id, family: rule.family, location: target.location });

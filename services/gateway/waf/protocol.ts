@@ -24,11 +24,16 @@ function mediaType(contentType: string): string {
 function headerBytes(req: WafRequest): { bytes: number; count: number } {
   let bytes = 0;
   let count = 0;
-  for (const [name, value] of Object.entries(req.headers)) {
+  const headers = req.headers;
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
-    for (const v of typeof value === 'string' ? [value] : value) {
-      bytes += name.length + v.length + 4;
+    if (typeof value === 'string') {
+      bytes += name.length + value.length + 4;
       count++;
+    } else {
+      for (const v of value) bytes += name.length + v.length + 4;
+      count += value.length;
     }
   }
   return { bytes, count };
@@ -129,11 +134,15 @@ export const PROTOCOL_CHECKS: readonly ProtocolCheck[] = [
   },
 ];
 
-/** Runs the protocol checks allowed at a paranoia level. */
-export function protocolMatches(req: WafRequest, policy: WafPolicy, body: string): RuleMatch[] {
+/** The protocol checks a policy runs (its paranoia level, minus disabled rules). */
+export function activeProtocolChecks(policy: WafPolicy): readonly ProtocolCheck[] {
+  return PROTOCOL_CHECKS.filter((c) => c.paranoia <= policy.paranoia && !policy.disabledRules.includes(c.id));
+}
+
+/** Runs the protocol checks (by default those the policy allows). */
+export function protocolMatches(req: WafRequest, policy: WafPolicy, body: string, checks = activeProtocolChecks(policy)): RuleMatch[] {
   const out: RuleMatch[] = [];
-  for (const c of PROTOCOL_CHECKS) {
-    if (c.paranoia > policy.paranoia || policy.disabledRules.includes(c.id)) continue;
+  for (const c of checks) {
     const id = c.check(req, policy, body);
     if (id !== undefined) out.push({ ruleId: id, family: c.family, location: c.location });
   }

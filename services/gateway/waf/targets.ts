@@ -20,7 +20,8 @@ const FILENAME_HEADERS = new Set(['x-filename', 'x_filename', 'x-file-name']);
 // Header names lower-cased once per request (protocol checks look several up, most are absent).
 const headerIndexes = new WeakMap<object, Map<string, string[]>>();
 
-function headerIndex(req: WafRequest): Map<string, string[]> {
+function headerIndex(req: WafRequest): Map<string, string[]> | undefined {
+  if (req.headerNamesLowerCase === true) return undefined;
   let index = headerIndexes.get(req.headers);
   if (index === undefined) {
     index = new Map();
@@ -39,12 +40,29 @@ function headerIndex(req: WafRequest): Map<string, string[]> {
 
 /** First value of a header (case-insensitive), or undefined. */
 export function headerValue(req: WafRequest, name: string): string | undefined {
-  return headerIndex(req).get(name.toLowerCase())?.[0];
+  const index = headerIndex(req);
+  if (index !== undefined) return index.get(name.toLowerCase())?.[0];
+  const value = req.headers[name.toLowerCase()];
+  return typeof value === 'string' || value === undefined ? value : value[0];
 }
 
 /** Every value of a header (a repeated header yields several). */
-export function headerValues(req: WafRequest, name: string): string[] {
-  return headerIndex(req).get(name.toLowerCase()) ?? [];
+export function headerValues(req: WafRequest, name: string): readonly string[] {
+  const index = headerIndex(req);
+  if (index !== undefined) return index.get(name.toLowerCase()) ?? [];
+  const value = req.headers[name.toLowerCase()];
+  return value === undefined ? [] : typeof value === 'string' ? [value] : value;
+}
+
+// `header:<name>` locations, built once per header name (a bounded set: names repeat).
+const headerLocations = new Map<string, string>();
+function headerLocation(name: string): string {
+  let location = headerLocations.get(name);
+  if (location === undefined) {
+    location = `header:${name}`;
+    if (headerLocations.size < 1_000) headerLocations.set(name, location);
+  }
+  return location;
 }
 
 /** Splits a request target into path and query (a fragment, which clients must not send, stays in the query). */
@@ -63,6 +81,12 @@ function cookieTargets(header: string, out: Target[]): void {
   }
 }
 
+function headerTargets(name: string, value: string, out: Target[]): void {
+  if (name === 'cookie') cookieTargets(value, out);
+  else if (FILENAME_HEADERS.has(name)) out.push({ kind: 'filename', location: headerLocation(name), value });
+  else if (!STRUCTURED_HEADERS.has(name)) out.push({ kind: 'header', location: headerLocation(name), value });
+}
+
 /** All inspection targets of a request. */
 export function requestTargets(req: WafRequest): Target[] {
   const out: Target[] = [];
@@ -72,15 +96,14 @@ export function requestTargets(req: WafRequest): Target[] {
   // inspected as any argument value is), not a field name held to the name-length limit.
   if (query !== '' && !/[=&;]/.test(query)) out.push({ kind: 'arg', location: 'query:(bare)', value: percentDecode(query) });
   else parseUrlEncoded(query, 'query', out);
-  for (const [key, raw] of Object.entries(req.headers)) {
+  const headers = req.headers;
+  const lowerCase = req.headerNamesLowerCase === true;
+  for (const key in headers) {
+    const raw = headers[key];
     if (raw === undefined) continue;
-    const name = key.toLowerCase();
-    const values = typeof raw === 'string' ? [raw] : raw;
-    for (const value of values) {
-      if (name === 'cookie') cookieTargets(value, out);
-      else if (FILENAME_HEADERS.has(name)) out.push({ kind: 'filename', location: `header:${name}`, value });
-      else if (!STRUCTURED_HEADERS.has(name)) out.push({ kind: 'header', location: `header:${name}`, value });
-    }
+    const name = lowerCase ? key : key.toLowerCase();
+    if (typeof raw === 'string') headerTargets(name, raw, out);
+    else for (const value of raw) headerTargets(name, value, out);
   }
   const body = req.body === undefined ? '' : typeof req.body === 'string' ? req.body : req.body.toString('utf8');
   bodyTargets(body, headerValue(req, 'content-type') ?? '', out);

@@ -29,6 +29,11 @@ export interface WafRequest {
   readonly url: string;
   /** Header names in any case; a repeated header is an array. */
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /**
+   * Set when every header name is lower-case already (as Node gives them): lookups then read
+   * `headers` directly instead of building a case-insensitive index.
+   */
+  readonly headerNamesLowerCase?: boolean;
   /** The body as received (may be empty). */
   readonly body?: Buffer | string;
   /** The HTTP version, e.g. `1.1`. */
