@@ -88,7 +88,11 @@ class ProxyAttempt implements Dispatcher.DispatchHandler {
   private status = 0;
   private discarding = false;
   private controller: Dispatcher.DispatchController | undefined;
-  private readonly onDrain = (): void => this.controller?.resume();
+  private waitingForDrain = false;
+  private readonly onDrain = (): void => {
+    this.waitingForDrain = false;
+    this.controller?.resume();
+  };
   private readonly onClientGone = (): void => {
     if (!this.input.res.writableFinished) this.controller?.abort(Object.assign(new Error('client closed the connection'), { code: 'CLIENT_GONE' }));
   };
@@ -131,7 +135,9 @@ class ProxyAttempt implements Dispatcher.DispatchHandler {
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.discarding) return;
-    if (!this.input.res.write(chunk)) {
+    // Chunks already parsed may still arrive after pause(): one drain listener is enough.
+    if (!this.input.res.write(chunk) && !this.waitingForDrain) {
+      this.waitingForDrain = true;
       controller.pause();
       this.input.res.once('drain', this.onDrain);
     }

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -137,6 +138,81 @@ describe('gateway proxy (loopback)', function () {
     const post = await call(gw.url, '/api/catalog/retry', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
     assert.equal(post.status, 502);
     assert.equal(up.requests - start, 1, 'the POST reached the upstream exactly once');
+  });
+
+  it('streams a large answer to a slow client with backpressure, byte for byte', async () => {
+    // GIVEN an upstream answering 48 MiB, more than the sockets on the way can hold
+    const payload = Buffer.alloc(48 * 1024 * 1024);
+    for (let i = 0; i < payload.length; i += 4096) payload.writeUInt32BE(i, i);
+    let upstreamWritten = 0;
+    let writtenWhenClientStartedReading = -1;
+    up.behaviour = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': payload.length });
+      const chunk = 64 * 1024;
+      let offset = 0;
+      const pump = (): void => {
+        while (offset < payload.length) {
+          const ok = res.write(payload.subarray(offset, offset + chunk));
+          offset += chunk;
+          upstreamWritten = offset;
+          if (!ok) {
+            res.once('drain', pump);
+            return;
+          }
+        }
+        res.end();
+      };
+      pump();
+      return true;
+    };
+    // WHEN the client waits a second before it reads at all (longer than the upstream's 500 ms body timeout)
+    const body = await new Promise<Buffer>((resolve, reject) => {
+      const req = httpRequest(`${gw.url}/api/catalog/big`, { headers: { host: HOST, 'user-agent': 'test' } }, (res) => {
+        res.pause();
+        const chunks: Buffer[] = [];
+        setTimeout(() => {
+          writtenWhenClientStartedReading = upstreamWritten;
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(Buffer.concat(chunks)));
+          res.resume();
+        }, 1_000);
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    // THEN every byte arrives in order, and the upstream was held back rather than buffered in the gateway
+    assert.equal(body.length, payload.length);
+    assert.ok(body.equals(payload), 'the body arrived unchanged');
+    assert.ok(writtenWhenClientStartedReading > 0 && writtenWhenClientStartedReading < payload.length,
+      `the upstream waited for the slow client (it had written ${writtenWhenClientStartedReading} of ${payload.length} bytes)`);
+  });
+
+  it('aborts the upstream request when the client leaves mid-answer', async () => {
+    let upstreamClosedEarly: Promise<boolean> = Promise.resolve(false);
+    up.behaviour = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const timer = setInterval(() => res.write('x'.repeat(1024)), 10);
+      upstreamClosedEarly = new Promise((resolve) => res.once('close', () => {
+        clearInterval(timer);
+        resolve(!res.writableFinished);
+      }));
+      return true; // never ends by itself
+    };
+    await new Promise<void>((resolve, reject) => {
+      const req = httpRequest(`${gw.url}/api/catalog/endless`, { headers: { host: HOST, 'user-agent': 'test' } }, (res) => {
+        res.once('data', () => {
+          req.destroy(); // the shopper closed the tab
+          resolve();
+        });
+      });
+      req.on('error', () => undefined);
+      req.end();
+      setTimeout(() => reject(new Error('no data from the gateway')), 5_000).unref();
+    });
+    const started = Date.now();
+    assert.equal(await upstreamClosedEarly, true, 'the upstream saw its request go away before it finished');
+    assert.ok(Date.now() - started < 2_000);
   });
 
   it('answers 504 when the upstream is too slow', async () => {
