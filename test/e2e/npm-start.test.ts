@@ -13,15 +13,33 @@ import path from 'node:path';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function freePort(): Promise<number> {
+function freePort(port = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
+    srv.listen(port, '0.0.0.0', () => {
+      const { port: bound } = srv.address() as { port: number };
+      srv.close(() => resolve(bound));
     });
   });
+}
+
+/**
+ * A base for the nine services' ports (base+1..+9) and the gateway's (base+10), below Linux's ephemeral range (32768+), where
+ * outgoing connections to the engines would otherwise take a port the shop then cannot listen on;
+ * each port is checked free.
+ */
+async function freePortBase(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
+    try {
+      for (let k = 1; k <= 10; k++) await freePort(base + k);
+      return base;
+    } catch {
+      // one of them is taken: try another base
+    }
+  }
+  throw new Error('no free range of 10 ports between 20000 and 32000');
 }
 
 describe('npm start (embedded defaults) and the README walkthrough', function () {
@@ -32,9 +50,9 @@ describe('npm start (embedded defaults) and the README walkthrough', function ()
   let gatewayPort = 0;
 
   before(async () => {
-    gatewayPort = await freePort();
-    // The nine services take VITRINE_PORT_BASE+1..+9; pick a base away from the usual ports.
-    const portBase = 20_000 + Math.floor(Math.random() * 20_000);
+    // The nine services take VITRINE_PORT_BASE+1..+9, the gateway PORT.
+    const portBase = await freePortBase();
+    gatewayPort = portBase + 10;
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(gatewayPort), VITRINE_PORT_BASE: String(portBase), LOG_LEVEL: 'warn' };
     child = spawn(path.resolve('node_modules/.bin/tsx'), ['scripts/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (b: Buffer) => { output += b.toString(); });
