@@ -144,6 +144,14 @@ describe('gateway rate limits (real Redis)', function () {
       return decisions.filter((d) => d.allowed).length;
     };
     const counted = async (keyPrefix: string, key: string): Promise<number> => Number(await redis.hget(`${keyPrefix}${key}`, 'c'));
+    /** Waits (up to 3 s) until Redis holds `n` for the key; fails with what it holds. */
+    const untilCounted = async (keyPrefix: string, key: string, n: number): Promise<void> => {
+      const deadline = Date.now() + 3_000;
+      while ((await counted(keyPrefix, key)) !== n) {
+        if (Date.now() > deadline) assert.fail(`Redis holds ${await counted(keyPrefix, key)} for ${key}, expected ${n}`);
+        await sleep(10);
+      }
+    };
 
     it('writes local admissions to Redis within the interval, so another replica sees them', async () => {
       // GIVEN two gateway replicas sharing Redis, each syncing every 50 ms
@@ -152,12 +160,11 @@ describe('gateway rate limits (real Redis)', function () {
       const two = createRedisRateLimiter(redis, { keyPrefix, syncIntervalMs: 50 });
       // WHEN a client is admitted 15 times by the first replica
       assert.equal(await hits(one, 'addr:192.0.2.7', 15), 15);
-      assert.ok((await counted(keyPrefix, 'addr:192.0.2.7')) < 15, 'only the first request went to Redis at once');
-      await sleep(200);
-      // THEN Redis holds all 15, and the second replica admits only the 5 left of the limit
-      assert.equal(await counted(keyPrefix, 'addr:192.0.2.7'), 15);
+      // THEN Redis soon holds all 15, and the second replica admits only the 5 left of the limit
+      await untilCounted(keyPrefix, 'addr:192.0.2.7', 15);
       assert.equal(await hits(two, 'addr:192.0.2.7', 15), 5);
-      await sleep(200);
+      await untilCounted(keyPrefix, 'addr:192.0.2.7', LIMIT);
+      await sleep(150); // the first replica's counter is older than two intervals now
       // AND the first replica, whose counter is now stale, asks Redis again and refuses
       assert.equal(await hits(one, 'addr:192.0.2.7', 3), 0);
       assert.equal(await counted(keyPrefix, 'addr:192.0.2.7'), LIMIT);
@@ -184,6 +191,7 @@ describe('gateway rate limits (real Redis)', function () {
       const keyPrefix = `${prefix}close:`;
       const limiter = createRedisRateLimiter(redis, { keyPrefix, syncIntervalMs: 5_000 });
       assert.equal(await hits(limiter, 'user:u-1', 7), 7);
+      assert.equal(await counted(keyPrefix, 'user:u-1'), 1, 'only the first request was decided in Redis; six are local');
       await limiter.close?.();
       assert.equal(await counted(keyPrefix, 'user:u-1'), 7);
     });
