@@ -130,6 +130,19 @@ export function createRedisRateLimiter(redis: Redis, options: RedisRateLimiterOp
   let closed = false;
   const now = (): number => Date.now() + clockOffset;
 
+  /**
+   * Takes Redis's counter (and clock) into an entry. Redis does not hold this replica's unwritten
+   * admissions yet, so they are added back.
+   */
+  const adopt = (e: Entry, counter: WindowCounter, redisNow: number): void => {
+    clockOffset = redisNow - Date.now();
+    storeDown = false;
+    e.idx = counter.idx;
+    e.p = counter.p;
+    e.c = counter.c + e.pending;
+    e.syncedAt = Date.now();
+  };
+
   const flush = async (): Promise<void> => {
     timer = undefined;
     const batch: [string, Entry, number][] = [];
@@ -143,13 +156,7 @@ export function createRedisRateLimiter(redis: Redis, options: RedisRateLimiterOp
     await Promise.all(batch.map(async ([key, e, n]) => {
       try {
         const [, idx, before, p, redisNow] = await r.vitrineRateCounter(`${prefix}${key}`, e.windowMs, e.limit, n, 'add');
-        clockOffset = redisNow - Date.now();
-        storeDown = false;
-        // The fleet's count, plus what this replica admitted while the batch was on its way.
-        e.idx = idx;
-        e.p = p;
-        e.c = before + n + e.pending;
-        e.syncedAt = Date.now();
+        adopt(e, { idx, c: before + n, p }, redisNow);
       } catch {
         storeDown = true;
         e.pending += n; // written with a later batch
@@ -185,8 +192,8 @@ export function createRedisRateLimiter(redis: Redis, options: RedisRateLimiterOp
     entries.set(key, entry);
     try {
       const { decision, counter, now: redisNow } = await loading;
-      clockOffset = redisNow - Date.now();
-      Object.assign(entry, counter, { loading: undefined, syncedAt: Date.now() });
+      adopt(entry, counter, redisNow);
+      entry.loading = undefined;
       return decision;
     } catch (err) {
       entries.delete(key);
@@ -200,13 +207,7 @@ export function createRedisRateLimiter(redis: Redis, options: RedisRateLimiterOp
    */
   const refresh = async (e: Entry, key: string): Promise<RateDecision> => {
     const { decision, counter, now: redisNow } = await decideInRedis(key, e.limit, e.windowMs);
-    clockOffset = redisNow - Date.now();
-    storeDown = false;
-    e.syncedAt = Date.now();
-    // Redis's count does not hold this replica's unwritten admissions yet.
-    e.idx = counter.idx;
-    e.p = counter.p;
-    e.c = counter.c + e.pending;
+    adopt(e, counter, redisNow);
     if (e.pending > 0) schedule();
     return decision;
   };

@@ -17,7 +17,7 @@ export interface WindowCounter {
 }
 
 /** Moves a counter to the window that contains `now` (the old current window becomes the previous one). */
-export function roll(s: WindowCounter, now: number, windowMs: number): void {
+function roll(s: WindowCounter, now: number, windowMs: number): void {
   const idx = Math.floor(now / windowMs);
   if (s.idx === idx) return;
   s.p = s.idx === idx - 1 ? s.c : 0;

@@ -139,8 +139,8 @@ export function activeProtocolChecks(policy: WafPolicy): readonly ProtocolCheck[
   return PROTOCOL_CHECKS.filter((c) => c.paranoia <= policy.paranoia && !policy.disabledRules.includes(c.id));
 }
 
-/** Runs the protocol checks (by default those the policy allows). */
-export function protocolMatches(req: WafRequest, policy: WafPolicy, body: string, checks = activeProtocolChecks(policy)): RuleMatch[] {
+/** Runs the protocol checks a policy allows (`activeProtocolChecks`, chosen once per policy). */
+export function protocolMatches(req: WafRequest, policy: WafPolicy, body: string, checks: readonly ProtocolCheck[]): RuleMatch[] {
   const out: RuleMatch[] = [];
   for (const c of checks) {
     const id = c.check(req, policy, body);
