@@ -96,9 +96,6 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
     const routeLabel = match.route.pathPrefix;
     const caller = await deps.verifier.check(match.route.auth, req.headers.authorization);
     const limits = await applyLimits(deps.limiter, state.config.rateLimits, client.address, caller?.subject);
-    // The gateway's own answer headers, written with the upstream's in one head.
-    const answerHeaders: string[] = [CORRELATION_HEADER, correlationId];
-    for (const name in limits.headers) answerHeaders.push(name, limits.headers[name]!);
     if (limits.refusedRetryAfterSeconds !== undefined) {
       for (const [k, v] of Object.entries(limits.headers)) res.setHeader(k, v);
       deps.gatewayMetrics.rateLimited.inc({ scope: routeLabel });
@@ -114,6 +111,9 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       }
     }
 
+    // The gateway's own answer headers, written with the upstream's in one head.
+    const answerHeaders: string[] = [CORRELATION_HEADER, correlationId];
+    for (const name in limits.headers) answerHeaders.push(name, limits.headers[name]!);
     const upstream = deps.upstreams.get(match.route.service);
     if (upstream === undefined) throw gatewayErrors.upstream_unavailable(`no upstream ${match.route.service}`);
     const status = await forward(upstream, {

@@ -80,8 +80,8 @@ function isOwn(own: readonly string[], name: string): boolean {
   return false;
 }
 
-/** The outcome of one attempt. */
-type Attempt = { readonly kind: 'answered'; readonly status: number } | { readonly kind: 'retry'; readonly status: number };
+/** The outcome of one attempt: the status answered, or a retryable one swallowed for another try. */
+interface Attempt { readonly status: number; readonly retry: boolean }
 
 /** The dispatcher handler of one attempt: streams the upstream's answer into the client response. */
 class ProxyAttempt implements Dispatcher.DispatchHandler {
@@ -146,24 +146,24 @@ class ProxyAttempt implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     this.input.res.off('close', this.onClientGone);
     if (this.discarding) {
-      this.resolve({ kind: 'retry', status: this.status });
+      this.resolve({ status: this.status, retry: true });
       return;
     }
     this.input.res.end();
-    this.resolve({ kind: 'answered', status: this.status });
+    this.resolve({ status: this.status, retry: false });
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
     this.input.res.off('close', this.onClientGone);
     this.input.res.off('drain', this.onDrain);
     if (errorCode(err) === 'CLIENT_GONE') {
-      this.resolve({ kind: 'answered', status: 499 }); // the client left; nothing to answer
+      this.resolve({ status: 499, retry: false }); // the client left; nothing to answer
       return;
     }
     // Failed mid-answer: the head is out, so the caller can only drop the connection.
     if (this.status !== 0 && !this.discarding) {
       this.input.res.destroy(err);
-      this.resolve({ kind: 'answered', status: this.status });
+      this.resolve({ status: this.status, retry: false });
       return;
     }
     this.reject(err);
@@ -203,7 +203,7 @@ export async function forward(upstream: Upstream, input: ForwardInput): Promise<
       }
       throw gatewayErrors.bad_gateway(`${upstream.name} unreachable`, {}, { cause: err });
     }
-    if (outcome.kind === 'answered') return outcome.status;
+    if (!outcome.retry) return outcome.status;
     await sleep(RETRY_BACKOFF_MS * attempt);
   }
 }
